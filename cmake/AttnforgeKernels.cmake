@@ -1,0 +1,1 @@
+# placeholder: attnforge_add_kernel() lands with the first generator
