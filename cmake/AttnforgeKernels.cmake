@@ -1,1 +1,128 @@
-# placeholder: attnforge_add_kernel() lands with the first generator
+# attnforge_add_kernel: compiles one generator ahead of time into one Halide
+# library per (head size × target), with the tunables read from
+# schedules/tuned/<target>/<kernel>.json, all sharing the one Halide runtime
+# (attnforge_halide_runtime, defined in runtime/).
+#
+#   attnforge_add_kernel(
+#     KERNEL full GENERATOR full_attention GENERATOR_TARGET full_attention_generator
+#     DTYPE f32 HEAD_DIMS 64 128 any TARGETS x86-64-avx512 x86-64-avx2 x86-64
+#     OUT_VARIANTS <var>)
+#
+# OUT_VARIANTS receives one "id|function|head_dim|target" entry per library,
+# for the plugin's variant table; each library is a target named <function>.
+
+# attnforge target names → Halide target strings and the CPU features a
+# machine needs to run the code (names as the runtime's cpuid reports them).
+set(ATTNFORGE_TARGET_x86-64-avx512_HALIDE "x86-64-linux-sse41-avx-avx2-fma-f16c-avx512-avx512_skylake")
+set(ATTNFORGE_TARGET_x86-64-avx512_FEATURES "sse41;avx;avx2;fma;f16c;avx512f;avx512cd;avx512bw;avx512dq;avx512vl")
+set(ATTNFORGE_TARGET_x86-64-avx512_PRIORITY 30)
+set(ATTNFORGE_TARGET_x86-64-avx2_HALIDE "x86-64-linux-sse41-avx-avx2-fma-f16c")
+set(ATTNFORGE_TARGET_x86-64-avx2_FEATURES "sse41;avx;avx2;fma;f16c")
+set(ATTNFORGE_TARGET_x86-64-avx2_PRIORITY 20)
+set(ATTNFORGE_TARGET_x86-64_HALIDE "x86-64-linux")
+set(ATTNFORGE_TARGET_x86-64_FEATURES "")
+set(ATTNFORGE_TARGET_x86-64_PRIORITY 10)
+
+# Reads the tuned tunables for one kernel, target and head size as a list of
+# name=value generator params. The file's "params" object holds the defaults;
+# an optional "head_dim_<N>" object overrides some of them for head size N.
+function(attnforge_read_tuned_params kernel target head_dim out_var)
+  set(file "${PROJECT_SOURCE_DIR}/schedules/tuned/${target}/${kernel}.json")
+  if (NOT EXISTS "${file}")
+    message(FATAL_ERROR "attnforge: no tuned schedule for ${kernel} on ${target}: expected ${file}")
+  endif ()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${file}")
+  file(READ "${file}" json)
+  set(params "")
+  foreach (section IN ITEMS params head_dim_${head_dim})
+    string(JSON section_type ERROR_VARIABLE missing TYPE "${json}" ${section})
+    if (missing)
+      continue()
+    endif ()
+    string(JSON count LENGTH "${json}" ${section})
+    math(EXPR last "${count} - 1")
+    foreach (index RANGE ${last})
+      string(JSON name MEMBER "${json}" ${section} ${index})
+      string(JSON value GET "${json}" ${section} ${name})
+      list(FILTER params EXCLUDE REGEX "^${name}=")
+      list(APPEND params "${name}=${value}")
+    endforeach ()
+  endforeach ()
+  set(${out_var} "${params}" PARENT_SCOPE)
+endfunction()
+
+function(attnforge_add_kernel)
+  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE;OUT_VARIANTS" "HEAD_DIMS;TARGETS;EXTRA_PARAMS" ${ARGN})
+  set(variants "")
+  foreach (target IN LISTS ARG_TARGETS)
+    if (NOT DEFINED ATTNFORGE_TARGET_${target}_HALIDE)
+      message(FATAL_ERROR "attnforge: unknown target '${target}'")
+    endif ()
+    foreach (head_dim IN LISTS ARG_HEAD_DIMS)
+      if (head_dim STREQUAL "any")
+        set(size_params head_dim=0 value_dim=0)
+        set(size_tag dany)
+        set(size_value 0)
+      else ()
+        set(size_params head_dim=${head_dim} value_dim=${head_dim})
+        set(size_tag d${head_dim})
+        set(size_value ${head_dim})
+      endif ()
+      attnforge_read_tuned_params(${ARG_KERNEL} ${target} ${size_value} tuned)
+      string(MAKE_C_IDENTIFIER "attnforge_${ARG_KERNEL}_${ARG_DTYPE}_${size_tag}_${target}" function)
+      add_halide_library(${function}
+        FROM ${ARG_GENERATOR_TARGET}
+        GENERATOR ${ARG_GENERATOR}
+        FUNCTION_NAME ${function}
+        TARGETS ${ATTNFORGE_TARGET_${target}_HALIDE}
+        USE_RUNTIME attnforge_halide_runtime
+        PARAMS ${size_params} ${tuned} ${ARG_EXTRA_PARAMS}
+        ASSEMBLY assembly_file) # kept for the code-generation (FileCheck) tests
+      list(APPEND variants "${ARG_KERNEL}:${ARG_DTYPE}:${size_tag}:${target}|${function}|${size_value}|${target}")
+    endforeach ()
+  endforeach ()
+  set(${ARG_OUT_VARIANTS} "${variants}" PARENT_SCOPE)
+endfunction()
+
+# Writes, for a plugin's variant table, <out_dir>/<kernel>_variant_headers.inc
+# (one #include of each generated header) and <out_dir>/<kernel>_variants.inc
+# (one X-macro line per variant,
+#   ATTNFORGE_VARIANT(id, function, head_dim, target, cpu_features, priority)
+# so the plugin's C++ states once what a variant entry looks like).
+function(attnforge_write_variant_table kernel out_dir)
+  set(includes "")
+  set(rows "")
+  foreach (entry IN LISTS ARGN)
+    string(REPLACE "|" ";" fields "${entry}")
+    list(GET fields 0 id)
+    list(GET fields 1 function)
+    list(GET fields 2 head_dim)
+    list(GET fields 3 target)
+    set(features "0")
+    foreach (feature IN LISTS ATTNFORGE_TARGET_${target}_FEATURES)
+      string(TOUPPER "${feature}" feature)
+      string(APPEND features " | AF_CPU_${feature}")
+    endforeach ()
+    string(APPEND includes "#include \"${function}.h\"\n")
+    string(APPEND rows "ATTNFORGE_VARIANT(\"${id}\", ${function}, ${head_dim}, \"${target}\", ${features}, ${ATTNFORGE_TARGET_${target}_PRIORITY})\n")
+  endforeach ()
+  set(banner "// Generated by attnforge_write_variant_table: do not edit.\n")
+  file(CONFIGURE OUTPUT "${out_dir}/${kernel}_variant_headers.inc" CONTENT "${banner}${includes}")
+  file(CONFIGURE OUTPUT "${out_dir}/${kernel}_variants.inc" CONTENT "${banner}${rows}")
+endfunction()
+
+# A plugin: a MODULE library built into the plugin directory the registry
+# searches, linking libattnforge (for the shared Halide runtime) and every
+# kernel library of its family.
+function(attnforge_add_plugin name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;KERNEL_LIBRARIES" ${ARGN})
+  add_library(${name} MODULE ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE attnforge::runtime attnforge_plugin_support ${ARG_KERNEL_LIBRARIES})
+  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_BINARY_DIR})
+  set_target_properties(${name} PROPERTIES
+    PREFIX "lib"
+    LIBRARY_OUTPUT_DIRECTORY "${ATTNFORGE_BUILD_PLUGIN_DIR}"
+    CXX_VISIBILITY_PRESET hidden
+    INSTALL_RPATH "$ORIGIN/../..")
+  install(TARGETS ${name} LIBRARY DESTINATION "${ATTNFORGE_PLUGIN_SUBDIR}")
+endfunction()

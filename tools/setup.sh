@@ -27,4 +27,4 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 # Pinned: the generators and CMake package are written against Halide 21.0.0.
 "$venv/bin/python" -m pip install -q "halide==21.0.0" "cmake>=3.28,<4.5" "ninja" "numpy"
-echo "setup: done (Halide $("$venv/bin/python" -c 'import halide; print(halide.__version__)' 2>/dev/null || echo '?'))"
+echo "setup: done ($("$venv/bin/python" -m pip show halide 2>/dev/null | grep ^Version)"

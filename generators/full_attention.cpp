@@ -1,0 +1,123 @@
+// Full softmax attention, tiled over keys with an online softmax.
+//
+//   O[b,h,i,:] = Σ_j softmax_j( scale · q[b,h,i,:]·k[b,g,j,:] + mask[b,i,j] ) · v[b,g,j,:]
+//   g = h / (Hq / Hkv)                          (GQA and MQA share kv heads)
+//   mask[b,i,j] = 0 where j < kv_len[b] and, when causal, j ≤ i + Nk − Nq; else −∞
+//
+// Shapes (outermost first): q [B,Hq,Nq,D], k [B,Hkv,Nk,D], v [B,Hkv,Nk,Dv],
+// out [B,Hq,Nq,Dv]; Halide indexes them innermost first: q(d, i, h, b).
+//
+// Keys are visited in tiles of `keys_per_tile`. Each tile yields its own
+// (max, Σexp, Σexp·v) relative to its own max; tiles are merged left to right
+// by rescaling to the larger max, so no Nq×Nk matrix ever exists. A row that
+// sees no key has sum 0 and yields 0.
+#include "Halide.h"
+
+#include "attention_inputs.h"
+#include "cpu/full_attention_cpu.h"
+#include "full_attention_stages.h"
+
+namespace attnforge::generators {
+
+using namespace Halide;
+
+class FullAttention : public Generator<FullAttention> {
+ public:
+  GeneratorParam<int> head_dim{"head_dim", 0};   // 0: any D
+  GeneratorParam<int> value_dim{"value_dim", 0}; // 0: any Dv
+  GeneratorParam<int> keys_per_tile{"keys_per_tile", 64};
+  schedules::FullAttentionCpuTunables cpu_tunables;
+
+  Input<Buffer<float, 4>> q{"q"};
+  Input<Buffer<float, 4>> k{"k"};
+  Input<Buffer<float, 4>> v{"v"};
+  Input<Buffer<int32_t, 1>> kv_len{"kv_len"};
+  Input<float> scale{"scale"};
+  Input<bool> causal{"causal"};
+  Output<Buffer<float, 4>> out{"out"};
+
+  schedules::FullAttentionStages s;
+
+  void generate() {
+    Var &dv = s.dv, &j = s.j, &i = s.i, &key_tile = s.key_tile, &h = s.h, &b = s.b;
+    const AttentionShape shape = attention_shape(q, k, v);
+    const int T = keys_per_tile;
+
+    Expr kv_head = h / (shape.query_heads / shape.kv_heads);
+    // Keys past Nk exist only in the last, ragged tile; they are masked below,
+    // and clamping keeps their (unused) loads inside k and v.
+    Expr key = min(j, shape.keys - 1);
+
+    s.keys_transposed(j, s.d, h, b) = k(s.d, key, h, b);
+    RDom over_features(0, shape.features, "over_features");
+    s.scores(j, i, h, b) = 0.0f;
+    // Query rows past Nq exist only in a ragged last query tile of a schedule;
+    // clamping keeps their loads inside q, and out never stores them.
+    Expr query = min(i, shape.queries - 1);
+    s.scores(j, i, h, b) += q(over_features, query, h, b) * s.keys_transposed(j, over_features, kv_head, b);
+    Expr scaled_score = scale * s.scores(j, i, h, b);
+
+    // kv_len[b] ≤ Nk is part of the contract the runtime checks.
+    Expr last_visible_key = select(causal, min(kv_len(b) - 1, i + shape.keys - shape.queries), kv_len(b) - 1);
+    Expr visible = j <= last_visible_key;
+
+    // Masked scores count as the lowest float rather than −∞, so that a fully
+    // masked tile has a finite max and (x − max) never becomes ∞ − ∞.
+    RDom keys_in_tile(0, T, "keys_in_tile");
+    Expr tile_key = key_tile * T + keys_in_tile;
+    s.tile_max(i, key_tile, h, b) = Float(32).min();
+    s.tile_max(i, key_tile, h, b) =
+        max(s.tile_max(i, key_tile, h, b),
+            select(tile_key <= last_visible_key, scale * s.scores(tile_key, i, h, b), Float(32).min()));
+
+    s.weights(j, i, h, b) =
+        select(visible, exp_nonpositive(scaled_score - s.tile_max(i, j / T, h, b)), 0.0f);
+
+    RDom keys_in_tile_for_sum(0, T, "keys_in_tile_for_sum");
+    s.tile_sum(i, key_tile, h, b) = 0.0f;
+    s.tile_sum(i, key_tile, h, b) += s.weights(key_tile * T + keys_in_tile_for_sum, i, h, b);
+
+    RDom keys_in_tile_for_context(0, T, "keys_in_tile_for_context");
+    Expr context_key = key_tile * T + keys_in_tile_for_context;
+    s.tile_context(dv, i, key_tile, h, b) = 0.0f;
+    s.tile_context(dv, i, key_tile, h, b) +=
+        s.weights(context_key, i, h, b) * v(dv, min(context_key, shape.keys - 1), kv_head, b);
+
+    // Online softmax: merge tile t into the running (context, max, sum).
+    RDom over_key_tiles(0, (shape.keys + T - 1) / T, "over_key_tiles");
+    Expr t = over_key_tiles;
+    s.running(dv, i, h, b) = Tuple(0.0f, Float(32).min(), 0.0f);
+    Expr context = s.running(dv, i, h, b)[0];
+    Expr old_max = s.running(dv, i, h, b)[1];
+    Expr old_sum = s.running(dv, i, h, b)[2];
+    Expr new_max = max(old_max, s.tile_max(i, t, h, b));
+    Expr keep = exp_nonpositive(old_max - new_max);
+    Expr take = exp_nonpositive(s.tile_max(i, t, h, b) - new_max);
+    s.running(dv, i, h, b) = Tuple(context * keep + s.tile_context(dv, i, t, h, b) * take, new_max,
+                                   old_sum * keep + s.tile_sum(i, t, h, b) * take);
+
+    Expr row_sum = s.running(dv, i, h, b)[2];
+    s.out(dv, i, h, b) = select(row_sum > 0.0f, s.running(dv, i, h, b)[0] / row_sum, 0.0f);
+    out(dv, i, h, b) = s.out(dv, i, h, b);
+
+    s.over_features = over_features.x;
+    s.over_tile_keys_max = keys_in_tile.x;
+    s.over_tile_keys_sum = keys_in_tile_for_sum.x;
+    s.over_tile_keys_context = keys_in_tile_for_context.x;
+    s.over_key_tiles = over_key_tiles.x;
+    s.dense_features = q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 &&
+                       out.dim(0).stride() == 1;
+    s.head_dim = head_dim;
+    s.value_dim = value_dim;
+    s.keys_per_tile = T;
+    constrain_head_sizes(q, k, v, out, head_dim, value_dim);
+  }
+
+  void schedule() {
+    schedules::schedule_full_attention_cpu(s, cpu_tunables, get_target());
+  }
+};
+
+} // namespace attnforge::generators
+
+HALIDE_REGISTER_GENERATOR(attnforge::generators::FullAttention, full_attention)

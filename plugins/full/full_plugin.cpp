@@ -1,0 +1,71 @@
+// The `full` plugin: the variant table of full softmax attention and the one
+// bridge from an af_call to the generated pipelines, whose signature is
+//   f(q, k, v, kv_len, scale, causal, out).
+// The runtime has already checked every shape, dtype, range and alias rule in
+// the specs below before run() is called.
+#include <cmath>
+#include <vector>
+
+#include "attnforge/plugin_abi.h"
+#include "full_variant_headers.inc"
+#include "halide_call.h"
+
+namespace {
+
+using attnforge::plugins::HalideView;
+
+enum Tensor { kQ, kK, kV, kOut, kKvLen, kTensorCount };
+enum Param { kScale, kCausal, kParamCount };
+
+const af_tensor_spec kTensors[kTensorCount] = {
+    {"q", AF_DTYPE_F32, 0, "B,Hq,Nq,D", nullptr, "queries"},
+    {"k", AF_DTYPE_F32, 0, "B,Hkv,Nk,D", nullptr, "keys; Hq must be a multiple of Hkv (GQA, MQA)"},
+    {"v", AF_DTYPE_F32, 0, "B,Hkv,Nk,Dv", nullptr, "values"},
+    {"out", AF_DTYPE_F32, 0, "B,Hq,Nq,Dv", nullptr, "output, written in full"},
+    {"kv_len", AF_DTYPE_I32, 1, "B", "Nk", "keys each batch entry really has (padding after); default Nk"},
+};
+
+const af_param_spec kParams[kParamCount] = {
+    {"scale", AF_PARAM_FLOAT, NAN, 1e-30, 1e30, "multiplies q·k before the softmax; default 1/sqrt(D)"},
+    {"causal", AF_PARAM_BOOL, 0, 0, 1,
+     "query i sees keys j <= i + Nk - Nq (aligned bottom-right, as FlashAttention >= 2.1)"},
+};
+
+using Pipeline = int (*)(halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *kv_len,
+                         float scale, bool causal, halide_buffer_t *out);
+
+template <Pipeline pipeline>
+int32_t run(const af_call *call, char *message, size_t capacity) {
+  const af_tensor *tensors = call->tensors;
+  const int64_t batch = tensors[kQ].shape[0];
+  const int64_t keys = tensors[kK].shape[2];
+  const int64_t features = tensors[kQ].shape[3];
+
+  // Without kv_len every batch entry sees all Nk keys.
+  std::vector<int32_t> all_keys;
+  HalideView q(tensors[kQ]), k(tensors[kK]), v(tensors[kV]), out(tensors[kOut]);
+  if (tensors[kKvLen].data == nullptr) all_keys.assign(batch, static_cast<int32_t>(keys));
+  HalideView kv_len = tensors[kKvLen].data != nullptr ? HalideView(tensors[kKvLen])
+                                                      : HalideView(all_keys.data(), batch);
+
+  const double scale = std::isnan(call->params[kScale]) ? 1.0 / std::sqrt(double(features)) : call->params[kScale];
+  const bool causal = call->params[kCausal] != 0;
+  return attnforge::plugins::halide_status(
+      pipeline(q.get(), k.get(), v.get(), kv_len.get(), static_cast<float>(scale), causal, out.get()), message,
+      capacity);
+}
+
+#define ATTNFORGE_VARIANT(id, function, head_dim, target, features, priority)                                 \
+  af_variant{id,       "full",       AF_DTYPE_F32, head_dim, head_dim, AF_DEVICE_CPU, target, (features),     \
+             priority, kTensors,     kTensorCount, kParams,  kParamCount, nullptr,      run<function>},
+
+const af_variant kVariants[] = {
+#include "full_variants.inc"
+};
+
+const af_plugin kPlugin = {AF_ABI_MAJOR, AF_ABI_MINOR, "full", "0.1.0", kVariants,
+                           static_cast<int32_t>(sizeof(kVariants) / sizeof(kVariants[0]))};
+
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) const af_plugin *attnforge_plugin_entry(void) { return &kPlugin; }
