@@ -1,0 +1,58 @@
+// Full attention matches the reference at sizes no tile divides, with more
+// keys than queries and the reverse, and at every head size.
+#include <gtest/gtest.h>
+
+#include "full_attention_check.hpp"
+
+namespace attnforge::testing {
+namespace {
+
+TEST(FullAttention, SingleQueryAndSingleKey) {
+  check_full_attention({.shape = {1, 2, 2, 1, 1, 64, 64}});
+  check_full_attention({.shape = {1, 2, 2, 1, 1, 64, 64}, .causal = true});
+}
+
+TEST(FullAttention, SequenceLengthsThatNoTileDivides) {
+  for (int64_t length : {7, 63, 65, 257}) {
+    check_full_attention({.shape = {2, 2, 2, length, length, 64, 64}});
+    check_full_attention({.shape = {2, 2, 2, length, length, 64, 64}, .causal = true});
+  }
+}
+
+TEST(FullAttention, ThousandTokenSequence) {
+  check_full_attention({.shape = {1, 2, 2, 1000, 1000, 64, 64}});
+  check_full_attention({.shape = {1, 2, 2, 1000, 1000, 64, 64}, .causal = true});
+}
+
+TEST(FullAttention, MoreKeysThanQueries) {
+  check_full_attention({.shape = {1, 2, 2, 1, 257, 64, 64}});
+  check_full_attention({.shape = {1, 2, 2, 65, 257, 64, 64}});
+  check_full_attention({.shape = {1, 2, 2, 7, 1000, 64, 64}, .causal = true});
+}
+
+TEST(FullAttention, MoreQueriesThanKeys) {
+  check_full_attention({.shape = {1, 2, 2, 257, 1, 64, 64}});
+  check_full_attention({.shape = {1, 2, 2, 257, 63, 64, 64}});
+  check_full_attention({.shape = {1, 2, 2, 1000, 65, 64, 64}});
+}
+
+TEST(FullAttention, EveryHeadDim) {
+  for (int64_t dim : {32, 64, 80, 128}) {
+    check_full_attention({.shape = {1, 2, 2, 65, 65, dim, dim}});
+    check_full_attention({.shape = {1, 2, 2, 63, 129, dim, dim}, .causal = true});
+  }
+}
+
+TEST(FullAttention, ValueDimDiffersFromHeadDim) {
+  check_full_attention({.shape = {1, 2, 2, 65, 65, 64, 32}});
+  check_full_attention({.shape = {1, 2, 2, 65, 65, 32, 80}, .causal = true});
+  check_full_attention({.shape = {1, 2, 2, 33, 70, 128, 64}});
+  check_full_attention({.shape = {1, 2, 2, 33, 70, 16, 1}});
+}
+
+TEST(FullAttention, BatchesAreIndependent) {
+  check_full_attention({.shape = {3, 2, 2, 33, 47, 64, 64}, .causal = true});
+}
+
+} // namespace
+} // namespace attnforge::testing

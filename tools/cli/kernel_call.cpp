@@ -1,0 +1,79 @@
+#include "kernel_call.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "attnforge/reference/error_metric.hpp"
+#include "attnforge/reference/host_tensor.hpp"
+
+namespace attnforge::cli {
+namespace {
+
+Kernel find_kernel(const Registry &registry, const std::string &kernel,
+                   const std::string &variant_id) {
+  if (variant_id.empty()) return registry.kernel(kernel);
+  Kernel pinned = registry.variant(variant_id);
+  for (const VariantInfo *candidate : pinned.candidates()) {
+    if (candidate->kernel != kernel) {
+      throw Error(ErrorCategory::InvalidArgument,
+                  fmt::format("--variant: '{}' is a variant of kernel '{}', not of '{}'",
+                              variant_id, candidate->kernel, kernel));
+    }
+  }
+  return pinned;
+}
+
+} // namespace
+
+KernelCall prepare_call(const Registry &registry, const KernelProfile &profile,
+                        const Problem &problem, const std::string &variant_id,
+                        reference::Random &random) {
+  Kernel kernel = find_kernel(registry, profile.name, variant_id);
+  reference::AttentionInputs inputs =
+      reference::make_attention_inputs(problem.shape, random, problem.inputs);
+  if (profile.add_tensors) profile.add_tensors(problem, inputs);
+  Arguments arguments = inputs.arguments(problem.params);
+  const VariantInfo *variant = &kernel.choose(arguments);
+  return KernelCall{std::move(kernel), variant, std::move(inputs), std::move(arguments)};
+}
+
+Timing time_calls(const KernelCall &call, int warmup, int repeats) {
+  for (int n = 0; n < warmup; ++n) call.kernel(call.arguments);
+  Timing timing;
+  for (int n = 0; n < repeats; ++n) {
+    const auto start = std::chrono::steady_clock::now();
+    call.kernel(call.arguments);
+    const auto stop = std::chrono::steady_clock::now();
+    timing.samples_ms.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
+  }
+  std::vector<double> sorted = timing.samples_ms;
+  std::sort(sorted.begin(), sorted.end());
+  const size_t middle = sorted.size() / 2;
+  timing.median_ms = sorted.size() % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  timing.min_ms = sorted.front();
+  return timing;
+}
+
+std::optional<double> gflops(const KernelProfile &profile, const Problem &problem,
+                             double milliseconds) {
+  const double flops = profile.flop_count ? profile.flop_count(problem) : 0;
+  if (flops <= 0 || milliseconds <= 0) return std::nullopt;
+  return flops / (milliseconds * 1e-3) / 1e9;
+}
+
+double verification_error(KernelCall &call, const KernelProfile &profile, const Problem &problem) {
+  if (!profile.reference) {
+    throw Error(ErrorCategory::Unsupported,
+                fmt::format("verify: the CLI has no reference for kernel '{}' (add one to its row "
+                            "in tools/cli/kernel_profiles.cpp)",
+                            profile.name));
+  }
+  reference::poison(call.inputs.out.view());
+  call.kernel(call.arguments);
+  return reference::relative_l2_error(call.inputs.out.view(),
+                                      profile.reference(problem, call.inputs));
+}
+
+} // namespace attnforge::cli

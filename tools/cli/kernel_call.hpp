@@ -1,0 +1,54 @@
+// One kernel call set up from a Problem: random inputs, the kernel handle
+// (dispatching, or pinned to a variant), the variant it will run, and the
+// measurements every command makes of it (time, error against the reference).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attnforge/attnforge.hpp"
+#include "attnforge/reference/attention_inputs.hpp"
+#include "attnforge/reference/random.hpp"
+#include "kernel_profiles.hpp"
+
+namespace attnforge::cli {
+
+struct KernelCall {
+  Kernel kernel;
+  const VariantInfo *variant;  // the one the call runs
+  reference::AttentionInputs inputs;
+  Arguments arguments;
+};
+
+// Looks the kernel up by name (or pins `variant_id`, which must belong to that
+// kernel), draws the inputs and picks the variant. Throws attnforge::Error.
+KernelCall prepare_call(const Registry &registry, const KernelProfile &profile,
+                        const Problem &problem, const std::string &variant_id,
+                        reference::Random &random);
+
+struct Timing {
+  std::vector<double> samples_ms;
+  double median_ms = 0;
+  double min_ms = 0;
+};
+
+// `warmup` untimed calls, then `repeats` timed ones.
+Timing time_calls(const KernelCall &call, int warmup, int repeats);
+
+// GFLOP/s at `milliseconds` a call, or nullopt when the FLOP count is unknown.
+std::optional<double> gflops(const KernelProfile &profile, const Problem &problem,
+                             double milliseconds);
+
+// Poisons the output, runs the call once and returns ‖out − ref‖ / ‖ref‖.
+// Throws attnforge::Error (Unsupported) when the kernel has no reference.
+double verification_error(KernelCall &call, const KernelProfile &profile, const Problem &problem);
+
+} // namespace attnforge::cli
+
+namespace attnforge::cli {
+
+// The lines run, verify and bench start with: kernel, variant, problem.
+void print_call_summary(const KernelCall &call, const Problem &problem);
+
+} // namespace attnforge::cli

@@ -1,0 +1,126 @@
+#include "kernel_profiles.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "attnforge/reference/full_attention.hpp"
+#include "attnforge/reference/linear_attention.hpp"
+
+namespace attnforge::cli {
+namespace {
+
+using reference::AttentionInputs;
+using reference::AttentionShape;
+using reference::DoubleTensor;
+
+// QKᵀ costs 2·D and PV 2·Dv operations per (query, key) pair; a causal mask
+// over a square problem visits half the pairs.
+double full_attention_flops(const Problem &problem) {
+  const AttentionShape &s = problem.shape;
+  double flops = 2.0 * s.batch * s.heads * s.queries * s.keys * (s.head_dim + s.value_dim);
+  if (problem.flag("causal") && s.queries == s.keys) flops /= 2;
+  return flops;
+}
+
+DoubleTensor full_attention_reference(const Problem &problem, const AttentionInputs &inputs) {
+  reference::FullAttentionOptions options;
+  options.scale = problem.param("scale", std::nan(""));
+  options.causal = problem.flag("causal");
+  if (auto found = inputs.tensors.find("kv_len"); found != inputs.tensors.end()) {
+    options.kv_len = found->second.view();
+  }
+  return reference::full_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options);
+}
+
+// φ(K)ᵀV and φ(Q)·context cost 2·D·Dv per key and per query; feature maps
+// and normalisers (O(N·D)) are not counted, nor the causal in-chunk part.
+double linear_attention_flops(const Problem &problem) {
+  const AttentionShape &s = problem.shape;
+  return 2.0 * s.batch * s.heads * (s.queries + s.keys) * s.head_dim * s.value_dim;
+}
+
+DoubleTensor linear_attention_reference(const Problem &problem, const AttentionInputs &inputs) {
+  reference::LinearAttentionOptions options;
+  options.feature_map = static_cast<reference::FeatureMap>(problem.param("feature_map", 0));
+  options.causal = problem.flag("causal");
+  options.eps = problem.param("eps", 1e-6);
+  if (auto found = inputs.tensors.find("kv_len"); found != inputs.tensors.end()) {
+    options.kv_len = found->second.view();
+  }
+  return reference::linear_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options);
+}
+
+Problem with_params(AttentionShape shape, std::map<std::string, double> params) {
+  Problem problem;
+  problem.shape = shape;
+  problem.params = std::move(params);
+  return problem;
+}
+
+std::vector<KernelProfile> make_profiles() {
+  const AttentionShape demo_shape{1, 8, 8, 1024, 1024, 64, 64};
+  return {
+      KernelProfile{
+          .name = "full",
+          .default_problem = with_params(demo_shape, {}),
+          .demo_cases = {{"non-causal", with_params(demo_shape, {})},
+                         {"causal", with_params(demo_shape, {{"causal", 1}})}},
+          .flop_count = full_attention_flops,
+          .reference = full_attention_reference,
+          .add_tensors = {},
+      },
+      KernelProfile{
+          .name = "linear",
+          .default_problem = with_params(demo_shape, {}),
+          .demo_cases = {{"softmax", with_params(demo_shape, {})},
+                         {"elu1 causal", with_params(demo_shape, {{"feature_map", 1}, {"causal", 1}})}},
+          .flop_count = linear_attention_flops,
+          .reference = linear_attention_reference,
+          .add_tensors = {},
+      },
+  };
+}
+
+} // namespace
+
+double Problem::param(const std::string &name, double fallback) const {
+  auto found = params.find(name);
+  return found == params.end() ? fallback : found->second;
+}
+
+std::string Problem::describe() const {
+  std::string text = shape.to_string();
+  for (const auto &[name, value] : params) {
+    if (name == "causal") {
+      if (value != 0) text += " causal";
+    } else {
+      text += fmt::format(" {}={}", name, value);
+    }
+  }
+  if (!inputs.kv_len.empty()) {
+    text += " kv_len=";
+    for (size_t b = 0; b < inputs.kv_len.size(); ++b) {
+      text += (b ? "," : "") + std::to_string(inputs.kv_len[b]);
+    }
+  }
+  if (inputs.order != reference::MemoryOrder::BHND) text += std::string(" ") + to_string(inputs.order);
+  return text;
+}
+
+const std::vector<KernelProfile> &kernel_profiles() {
+  static const std::vector<KernelProfile> profiles = make_profiles();
+  return profiles;
+}
+
+KernelProfile profile_for(const std::string &kernel) {
+  for (const KernelProfile &profile : kernel_profiles()) {
+    if (profile.name == kernel) return profile;
+  }
+  KernelProfile bare;
+  bare.name = kernel;
+  bare.flop_count = [](const Problem &) { return 0.0; };
+  return bare;
+}
+
+} // namespace attnforge::cli

@@ -1,0 +1,138 @@
+#include "problem_options.hpp"
+
+#include <cstdlib>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "attnforge/error.hpp"
+
+namespace attnforge::cli {
+namespace {
+
+constexpr int64_t kLargestSize = int64_t{1} << 24;
+
+// Sizes are whole numbers from 1 to kLargestSize; say so instead of CLI11's
+// generic range message when the text is not even a number.
+CLI::Validator positive_size() {
+  return CLI::Validator(
+      [](std::string &text) -> std::string {
+        char *end = nullptr;
+        const long long value = std::strtoll(text.c_str(), &end, 10);
+        if (text.empty() || *end != '\0' || value < 1 || value > kLargestSize) {
+          return fmt::format("expected a whole number from 1 to {}, got '{}'", kLargestSize, text);
+        }
+        return "";
+      },
+      "SIZE");
+}
+
+CLI::Option *add_size(CLI::App &command, const std::string &name, int64_t &value,
+                      const std::string &help) {
+  return command.add_option(name, value, help)->check(positive_size());
+}
+
+std::pair<std::string, double> parse_param(const std::string &text) {
+  const size_t equals = text.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) {
+    throw Error(ErrorCategory::InvalidArgument,
+                fmt::format("--param: expected NAME=VALUE, got '{}'", text));
+  }
+  const std::string value = text.substr(equals + 1);
+  char *end = nullptr;
+  const double number = std::strtod(value.c_str(), &end);
+  if (*end != '\0') {
+    throw Error(ErrorCategory::InvalidArgument,
+                fmt::format("--param {}: expected a number, got '{}'", text.substr(0, equals), value));
+  }
+  return {text.substr(0, equals), number};
+}
+
+} // namespace
+
+void add_problem_options(CLI::App &command, ProblemOptions &options) {
+  command.add_option("kernel", options.kernel, "Kernel name, e.g. full")->required();
+  add_size(command, "--batch", options.batch, "B, the batch size");
+  add_size(command, "--heads", options.heads, "Hq, the query heads");
+  add_size(command, "--kv-heads", options.kv_heads, "Hkv, the key/value heads (default: --heads)");
+  add_size(command, "--seq", options.seq, "Nq, the query length");
+  add_size(command, "--kv-seq", options.kv_seq, "Nk, the key length (default: --seq)");
+  add_size(command, "--head-dim", options.head_dim, "D, the query/key head size");
+  add_size(command, "--value-dim", options.value_dim, "Dv, the value head size (default: --head-dim)");
+  command.add_flag("--causal", options.causal, "Bottom-right causal mask");
+  command.add_option("--scale", options.scale, "Score scale (default: 1/sqrt(D))")
+      ->each([&options](const std::string &) { options.scale_given = true; });
+  command.add_option("--kv-len", options.kv_len, "Key lengths per batch, comma-separated (one value: all)")
+      ->delimiter(',')
+      ->check(CLI::NonNegativeNumber);
+  command.add_option("--feature-map", options.feature_map, "Feature map of linear attention")
+      ->check(CLI::IsMember({"softmax", "elu1", "relu"}));
+  command.add_option("--eps", options.eps, "Normaliser epsilon of linear attention (elu1, relu)")
+      ->each([&options](const std::string &) { options.eps_given = true; });
+  command.add_option("--layout", options.layout, "Memory layout of q, k, v and out")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"bhnd", "bnhd"}));
+  command.add_option("--param", options.params, "Kernel parameter NAME=VALUE (repeatable)");
+  command.add_option("--variant", options.variant, "Pin this variant id instead of dispatching");
+  command.add_option("--repeats", options.repeats, "Timed calls")->capture_default_str()->check(CLI::Range(1, 1000000));
+  command.add_option("--warmup", options.warmup, "Untimed calls first")->capture_default_str()->check(CLI::Range(0, 1000000));
+  command.add_option("--seed", options.seed, "Seed of the random inputs (default: fresh)")
+      ->check(CLI::NonNegativeNumber);
+}
+
+Problem make_problem(const ProblemOptions &options, const KernelProfile &profile) {
+  Problem problem = profile.default_problem;
+  reference::AttentionShape &shape = problem.shape;
+  auto pick = [](int64_t given, int64_t fallback) { return given > 0 ? given : fallback; };
+  shape.batch = pick(options.batch, shape.batch);
+  shape.kv_heads = pick(options.kv_heads, options.heads > 0 ? options.heads : shape.kv_heads);
+  shape.heads = pick(options.heads, shape.heads);
+  shape.keys = pick(options.kv_seq, options.seq > 0 ? options.seq : shape.keys);
+  shape.queries = pick(options.seq, shape.queries);
+  shape.value_dim = pick(options.value_dim, options.head_dim > 0 ? options.head_dim : shape.value_dim);
+  shape.head_dim = pick(options.head_dim, shape.head_dim);
+
+  if (options.causal) problem.params["causal"] = 1;
+  if (options.scale_given) problem.params["scale"] = options.scale;
+  // The kernel's feature_map parameter numbers the maps in this order.
+  const std::vector<std::string> feature_maps{"softmax", "elu1", "relu"};
+  for (size_t map = 0; map < feature_maps.size(); ++map) {
+    if (options.feature_map == feature_maps[map]) problem.params["feature_map"] = static_cast<double>(map);
+  }
+  if (options.eps_given) problem.params["eps"] = options.eps;
+  for (const std::string &text : options.params) {
+    auto [name, value] = parse_param(text);
+    problem.params.insert_or_assign(name, value);
+  }
+
+  problem.inputs.order =
+      options.layout == "bnhd" ? reference::MemoryOrder::BNHD : reference::MemoryOrder::BHND;
+  if (!options.kv_len.empty()) {
+    if (options.kv_len.size() != 1 && static_cast<int64_t>(options.kv_len.size()) != shape.batch) {
+      throw Error(ErrorCategory::InvalidArgument,
+                  fmt::format("--kv-len: expected 1 or B={} values, got {}", shape.batch,
+                              options.kv_len.size()));
+    }
+    problem.inputs.kv_len.clear();
+    for (int64_t b = 0; b < shape.batch; ++b) {
+      const int64_t length = options.kv_len.size() == 1 ? options.kv_len[0] : options.kv_len[b];
+      if (length > std::numeric_limits<int32_t>::max()) {
+        throw Error(ErrorCategory::InvalidArgument,
+                    fmt::format("--kv-len: {} does not fit in i32", length));
+      }
+      problem.inputs.kv_len.push_back(static_cast<int32_t>(length));
+    }
+  }
+  return problem;
+}
+
+} // namespace attnforge::cli
+
+namespace attnforge::cli {
+
+reference::Random random_for(const ProblemOptions &options) {
+  return options.seed >= 0 ? reference::Random(static_cast<uint64_t>(options.seed))
+                           : reference::Random();
+}
+
+} // namespace attnforge::cli
