@@ -1,0 +1,251 @@
+"""Helpers every attnforge benchmark shares: finding and running the C++ tools,
+measuring the FMA peak, timing Python peers, describing the machine, and
+writing Markdown tables into docs/performance.md.
+
+Benchmarks prove speed by running attnforge and its peers side by side in one
+run on one machine, so each report carries the date, machine, commit, thread
+count and the exact command that produced it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CLI = REPO_ROOT / "build/release/tools/cli/attnforge"
+DEFAULT_PEAK = REPO_ROOT / "build/release/tools/peak/attnforge-peak"
+
+# A thread that got less of a CPU than this during the peak measurement shared
+# its core with other work: every figure of that run is suspect.
+BUSY_CPU_SHARE = 0.95
+
+
+class BenchmarkError(Exception):
+    """A failure the user can fix (missing build, tool error): reported without a traceback."""
+
+
+def run_main(main: Callable[[], int | None]) -> int:
+    """Runs a benchmark's main: exit code 2 and one clear message for a BenchmarkError."""
+    try:
+        return main() or 0
+    except BenchmarkError as error:
+        print(f"benchmark: error: {error}", file=sys.stderr)
+        return 2
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (respects taskset and cpusets, unlike os.cpu_count)."""
+    return len(os.sched_getaffinity(0))
+
+
+def add_common_arguments(parser: argparse.ArgumentParser, default_repeats: int = 5,
+                         default_warmup: int = 1, measures_peak: bool = True) -> None:
+    parser.add_argument("--cli", type=Path, default=DEFAULT_CLI,
+                        help="the attnforge CLI (default: %(default)s)")
+    if measures_peak:
+        parser.add_argument("--peak", type=Path, default=DEFAULT_PEAK,
+                            help="the attnforge-peak FMA microbenchmark (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=usable_cpus(),
+                        help="threads for every peer (default: the usable CPUs, %(default)s)")
+    parser.add_argument("--repeats", type=int, default=default_repeats,
+                        help="timed calls per case; the median is reported (default: %(default)s)")
+    parser.add_argument("--warmup", type=int, default=default_warmup,
+                        help="untimed calls before them (default: %(default)s)")
+    parser.add_argument("--append", type=Path, metavar="MARKDOWN",
+                        help="also append the results, with machine and command, to this file")
+
+
+# ---------------------------------------------------------------- running tools
+
+
+def require_executable(path: Path, what: str, build_hint: str) -> Path:
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        raise BenchmarkError(f"{what} not found at {path}: {build_hint}")
+    return path
+
+
+def tool_environment(threads: int) -> dict[str, str]:
+    """The environment for attnforge's tools: Halide's thread pool sized like the peers'."""
+    environment = dict(os.environ)
+    environment["HL_NUM_THREADS"] = str(threads)
+    return environment
+
+
+def run_json(command: Sequence[str | os.PathLike], threads: int) -> dict:
+    """Runs a tool that prints one JSON object on its last stdout line, and returns it."""
+    printable = shlex.join(str(part) for part in command)
+    completed = subprocess.run([str(part) for part in command], capture_output=True, text=True,
+                               env=tool_environment(threads))
+    if completed.returncode != 0:
+        output = completed.stderr.strip() or completed.stdout.strip() or "(no output)"
+        raise BenchmarkError(f"`{printable}` exited with {completed.returncode}:\n{output}")
+    lines = completed.stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise BenchmarkError(f"`{printable}` printed no JSON object; its output was:\n"
+                             f"{completed.stdout.strip()}") from None
+
+
+def measure_fma_peak(peak_tool: Path, threads: int) -> dict:
+    """attnforge-peak --json: {"isa", "threads", "gflops", "per_core_gflops", "cpu_share", ...}."""
+    require_executable(peak_tool, "attnforge-peak",
+                       "build it with `cmake --build --preset release --target attnforge-peak`")
+    return run_json([peak_tool, "--json", "--threads", str(threads)], threads)
+
+
+def best_fma_peak(measurements: Sequence[dict]) -> dict:
+    """The highest of several peak measurements (benchmarks take one before and one after
+    their cases: other work on a shared machine only ever lowers the figure)."""
+    best = max(measurements, key=lambda peak: peak["gflops"])
+    if best.get("cpu_share", 1.0) < BUSY_CPU_SHARE:
+        warn(f"during the FMA peak a thread had only {100 * best['cpu_share']:.0f}% of a CPU: "
+             "other work shares these cores, so every figure of this run is suspect")
+    return best
+
+
+def warn(message: str) -> None:
+    print(f"benchmark: warning: {message}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- timing Python peers
+
+
+@dataclass
+class Timing:
+    median_ms: float
+    min_ms: float
+    samples_ms: list[float]
+
+
+def time_calls(call: Callable[[], object], repeats: int, warmup: int) -> Timing:
+    """Times `call` like `attnforge bench` does: untimed warm-up, then each call alone."""
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1e3)
+    return Timing(statistics.median(samples), min(samples), samples)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def attention_flops(batch: int, heads: int, queries: int, keys: int, head_dim: int,
+                    causal: bool) -> float:
+    """4·B·H·Nq·Nk·D (QKᵀ and PV, 2 FLOPs per multiply-add), halved when causal: the
+    convention FlashAttention's papers use, so figures compare across projects."""
+    flops = 4.0 * batch * heads * queries * keys * head_dim
+    return flops / 2 if causal else flops
+
+
+def gflops(flops: float, milliseconds: float) -> float:
+    return flops / (milliseconds * 1e-3) / 1e9
+
+
+def ratio_text(numerator: float | None, denominator: float | None, digits: int = 2) -> str:
+    if not numerator or not denominator:
+        return "—"
+    return f"{numerator / denominator:.{digits}f}"
+
+
+# ---------------------------------------------------------------- the machine and the run
+
+
+def machine_description() -> str:
+    """e.g. 'Intel(R) Xeon(R) Processor, 2 cores (2 CPUs), KVM'."""
+    fields = {}
+    try:
+        output = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        for line in output.splitlines():
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    model = fields.get("Model name", "unknown CPU")
+    sockets = int(fields.get("Socket(s)", "1") or 1)
+    cores = int(fields.get("Core(s) per socket", "0") or 0) * sockets
+    description = f"{model}, {cores} cores ({os.cpu_count()} CPUs)"
+    if fields.get("Hypervisor vendor"):
+        description += f", {fields['Hypervisor vendor']} guest"
+    return description
+
+
+def git_commit() -> str:
+    """The short commit, marked '+dirty' when the working tree has changes."""
+    def git(*arguments: str) -> str:
+        return subprocess.run(["git", "-C", str(REPO_ROOT), *arguments], capture_output=True,
+                              text=True).stdout.strip()
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def exact_command() -> str:
+    """The command line that ran this script, relative to the repository root when possible."""
+    def relative(text: str) -> str:
+        # absolute(), not resolve(): .venv/bin/python is a link out of the repository.
+        try:
+            return str(Path(text).absolute().relative_to(REPO_ROOT))
+        except ValueError:
+            return text
+    return shlex.join([relative(sys.executable), relative(sys.argv[0]), *sys.argv[1:]])
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A GitHub table; numbers are right-aligned, so columns of figures line up."""
+    def is_number(text: str) -> bool:
+        try:
+            float(text.rstrip("%×x"))
+            return True
+        except ValueError:
+            return False
+
+    text_rows = [[str(cell) for cell in row] for row in rows]
+    right = [bool(text_rows) and all(is_number(row[c]) or row[c] == "—" for row in text_rows)
+             for c in range(len(headers))]
+    widths = [max([len(headers[c])] + [len(row[c]) for row in text_rows])
+              for c in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [cell.rjust(widths[c]) if right[c] else cell.ljust(widths[c])
+                  for c, cell in enumerate(cells)]
+        return "| " + " | ".join(padded) + " |"
+
+    separator = "|" + "|".join(("-" * (widths[c] + 1) + ":") if right[c] else ("-" * (widths[c] + 2))
+                               for c in range(len(headers))) + "|"
+    return "\n".join([line(headers), separator, *(line(row) for row in text_rows)])
+
+
+def run_header(title: str, notes: Sequence[str]) -> str:
+    """The heading and provenance lines every appended result starts with."""
+    lines = [f"### {title} ({datetime.date.today().isoformat()})", "",
+             f"- Machine: {machine_description()}",
+             f"- Commit: `{git_commit()}`",
+             f"- Command: `{exact_command()}`"]
+    lines += [f"- {note}" for note in notes]
+    return "\n".join(lines)
+
+
+def append_report(path: Path, header: str, table: str) -> None:
+    with path.open("a", encoding="utf-8") as report:
+        report.write(f"\n{header}\n\n{table}\n")
+    print(f"appended to {path}")
