@@ -7,10 +7,11 @@
 // Shapes (outermost first): q [B,Hq,Nq,D], k [B,Hkv,Nk,D], v [B,Hkv,Nk,Dv],
 // out [B,Hq,Nq,Dv]; Halide indexes them innermost first: q(d, i, h, b).
 //
-// Keys are visited in tiles of `keys_per_tile`. Each tile yields its own
-// (max, Σexp, Σexp·v) relative to its own max; tiles are merged left to right
-// by rescaling to the larger max, so no Nq×Nk matrix ever exists. A row that
-// sees no key has sum 0 and yields 0.
+// Queries are taken in blocks of `queries_per_block`, keys in tiles of
+// `keys_per_tile`. Each tile yields its own (max, Σexp, Σexp·v) per row,
+// relative to its own max; tiles are merged left to right by rescaling to the
+// larger max, so no Nq×Nk matrix ever exists. A row that sees no key has sum 0
+// and yields 0.
 #include "Halide.h"
 
 #include "attention_inputs.h"
@@ -25,7 +26,10 @@ class FullAttention : public Generator<FullAttention> {
  public:
   GeneratorParam<int> head_dim{"head_dim", 0};   // 0: any D
   GeneratorParam<int> value_dim{"value_dim", 0}; // 0: any Dv
+  // Work is split into blocks of queries × tiles of keys (FlashAttention's
+  // structure); both sizes are tunables read from schedules/tuned/.
   GeneratorParam<int> keys_per_tile{"keys_per_tile", 64};
+  GeneratorParam<int> queries_per_block{"queries_per_block", 32};
   schedules::FullAttentionCpuTunables cpu_tunables;
 
   Input<Buffer<float, 4>> q{"q"};
@@ -42,19 +46,23 @@ class FullAttention : public Generator<FullAttention> {
     Var &dv = s.dv, &j = s.j, &i = s.i, &key_tile = s.key_tile, &h = s.h, &b = s.b;
     const AttentionShape shape = attention_shape(q, k, v);
     const int T = keys_per_tile;
+    const int Q = queries_per_block;
 
     Expr kv_head = h / (shape.query_heads / shape.kv_heads);
     // Keys past Nk exist only in the last, ragged tile; they are masked below,
     // and clamping keeps their (unused) loads inside k and v.
     Expr key = min(j, shape.keys - 1);
 
-    s.keys_transposed(j, s.d, h, b) = k(s.d, key, h, b);
+    // k rearranged so that each key tile is one contiguous block with keys
+    // innermost: (key in tile, d, key tile, kv head, b).
+    Var &key_in_tile = s.key_in_tile;
+    s.keys_by_tile(key_in_tile, s.d, key_tile, h, b) = k(s.d, min(key_tile * T + key_in_tile, shape.keys - 1), h, b);
     RDom over_features(0, shape.features, "over_features");
     s.scores(j, i, h, b) = 0.0f;
     // Query rows past Nq exist only in a ragged last query tile of a schedule;
     // clamping keeps their loads inside q, and out never stores them.
     Expr query = min(i, shape.queries - 1);
-    s.scores(j, i, h, b) += q(over_features, query, h, b) * s.keys_transposed(j, over_features, kv_head, b);
+    s.scores(j, i, h, b) += q(over_features, query, h, b) * s.keys_by_tile(j % T, over_features, j / T, kv_head, b);
     Expr scaled_score = scale * s.scores(j, i, h, b);
 
     // kv_len[b] ≤ Nk is part of the contract the runtime checks.
@@ -83,21 +91,33 @@ class FullAttention : public Generator<FullAttention> {
     s.tile_context(dv, i, key_tile, h, b) +=
         s.weights(context_key, i, h, b) * v(dv, min(context_key, shape.keys - 1), kv_head, b);
 
-    // Online softmax: merge tile t into the running (context, max, sum).
+    // Online softmax, per block of `queries_per_block` rows: merge tile t into
+    // the block's running (context, max, sum). A block visits only the key
+    // tiles one of its rows can see, so causal and padded calls do less work
+    // instead of just masking it.
+    Var &row = s.row, &query_block = s.query_block;
+    Expr block_row = query_block * Q + row;
+    Expr block_last_visible_key =
+        select(causal, min(kv_len(b) - 1, query_block * Q + (Q - 1) + shape.keys - shape.queries), kv_len(b) - 1);
     RDom over_key_tiles(0, (shape.keys + T - 1) / T, "over_key_tiles");
     Expr t = over_key_tiles;
-    s.running(dv, i, h, b) = Tuple(0.0f, Float(32).min(), 0.0f);
-    Expr context = s.running(dv, i, h, b)[0];
-    Expr old_max = s.running(dv, i, h, b)[1];
-    Expr old_sum = s.running(dv, i, h, b)[2];
-    Expr new_max = max(old_max, s.tile_max(i, t, h, b));
-    Expr keep = exp_nonpositive(old_max - new_max);
-    Expr take = exp_nonpositive(s.tile_max(i, t, h, b) - new_max);
-    s.running(dv, i, h, b) = Tuple(context * keep + s.tile_context(dv, i, t, h, b) * take, new_max,
-                                   old_sum * keep + s.tile_sum(i, t, h, b) * take);
+    over_key_tiles.where(t * T <= block_last_visible_key);
 
-    Expr row_sum = s.running(dv, i, h, b)[2];
-    s.out(dv, i, h, b) = select(row_sum > 0.0f, s.running(dv, i, h, b)[0] / row_sum, 0.0f);
+    s.running(dv, row, query_block, h, b) = Tuple(0.0f, Float(32).min(), 0.0f);
+    Expr context = s.running(dv, row, query_block, h, b)[0];
+    Expr old_max = s.running(dv, row, query_block, h, b)[1];
+    Expr old_sum = s.running(dv, row, query_block, h, b)[2];
+    Expr tile_max = s.tile_max(block_row, t, h, b);
+    Expr new_max = max(old_max, tile_max);
+    Expr keep = exp_nonpositive(old_max - new_max);
+    Expr take = exp_nonpositive(tile_max - new_max);
+    s.running(dv, row, query_block, h, b) =
+        Tuple(context * keep + s.tile_context(dv, block_row, t, h, b) * take, new_max,
+              old_sum * keep + s.tile_sum(block_row, t, h, b) * take);
+
+    Expr final_context = s.running(dv, i % Q, i / Q, h, b)[0];
+    Expr row_sum = s.running(dv, i % Q, i / Q, h, b)[2];
+    s.out(dv, i, h, b) = select(row_sum > 0.0f, final_context / row_sum, 0.0f);
     out(dv, i, h, b) = s.out(dv, i, h, b);
 
     s.over_features = over_features.x;
@@ -105,11 +125,13 @@ class FullAttention : public Generator<FullAttention> {
     s.over_tile_keys_sum = keys_in_tile_for_sum.x;
     s.over_tile_keys_context = keys_in_tile_for_context.x;
     s.over_key_tiles = over_key_tiles.x;
+    s.causal = causal;
     s.dense_features = q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 &&
                        out.dim(0).stride() == 1;
     s.head_dim = head_dim;
     s.value_dim = value_dim;
     s.keys_per_tile = T;
+    s.queries_per_block = Q;
     constrain_head_sizes(q, k, v, out, head_dim, value_dim);
   }
 

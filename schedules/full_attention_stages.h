@@ -10,27 +10,33 @@ namespace attnforge::schedules {
 struct FullAttentionStages {
   // Pure variables: feature, value feature, key, query, key tile, head, batch.
   Halide::Var d, dv, j, i, key_tile, h, b;
+  // The online-softmax state is indexed by query block and row within it.
+  Halide::Var row, query_block, key_in_tile;
   // Reductions: over the D features of a q·k product, over the keys of one
   // tile, and the left-to-right merge of key tiles (online softmax).
   Halide::RVar over_features, over_tile_keys_max, over_tile_keys_sum,
       over_tile_keys_context, over_key_tiles;
 
-  Halide::Func keys_transposed{"keys_transposed"}; // k with keys innermost, (j, d, g, b)
+  Halide::Func keys_by_tile{"keys_by_tile"}; // k, keys innermost, a block per key tile: (key_in_tile, d, key_tile, g, b)
   Halide::Func scores{"scores"};             // q·k, (j, i, h, b)
   Halide::Func tile_max{"tile_max"};         // max visible scaled score of a key tile, (i, key_tile, h, b)
   Halide::Func weights{"weights"};           // exp(score − tile_max), 0 where masked, (j, i, h, b)
   Halide::Func tile_sum{"tile_sum"};         // Σ weights over a key tile, (i, key_tile, h, b)
   Halide::Func tile_context{"tile_context"}; // Σ weights·v over a key tile, (dv, i, key_tile, h, b)
-  Halide::Func running{"running"};           // online-softmax state (context, max, sum), (dv, i, h, b)
+  Halide::Func running{"running"}; // online-softmax state (context, max, sum), (dv, row, query_block, h, b)
   Halide::Func out{"attention"};             // context / sum, (dv, i, h, b)
 
   // True when q, k, v and out all have unit stride along features: the
   // common case, worth code of its own (dense vector loads, no gathers).
   Halide::Expr dense_features;
+  // The causal flag: the schedule may give causal calls their own code, in
+  // which the tile-skipping condition is simple enough to bound loops with.
+  Halide::Expr causal;
 
   int head_dim = 0;  // 0: any; else D is this constant
   int value_dim = 0; // likewise Dv
   int keys_per_tile = 0;
+  int queries_per_block = 0;
 };
 
 } // namespace attnforge::schedules

@@ -3,8 +3,9 @@
 // Loop nest, outermost first:
 //   b, h:        pack this head's keys transposed (keys innermost), so the
 //                q·k product streams whole vectors of keys;
-//   query tile:  parallel; one task owns `query_tile` rows and sweeps all key
-//                tiles, so each k/v row fetched serves that many queries;
+//   query block: parallel; one task owns `queries_per_block` rows and sweeps
+//                the key tiles they can see, so each k/v row fetched serves
+//                that many queries;
 //   key tile:    scores (rows × keys, in L1), tile max, weights, tile sum and
 //                tile context, then the online-softmax merge;
 //   register blocks: `row_block` rows × `key_vectors` vectors of keys for q·k,
@@ -20,7 +21,7 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
                                  const Target &target) {
   const int vector = tunables.vector_width > 0 ? int(tunables.vector_width) : target.natural_vector_size<float>();
   const int rows = tunables.row_block;
-  const int query_tile = tunables.query_tile;
+  const int query_tile = s.queries_per_block;
   const int key_block = vector * int(tunables.key_vectors);
   Var io("io"), ii("ii"), jo("jo"), ji("ji"), dvo("dvo"), dvi("dvi");
 
@@ -31,16 +32,16 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
       .parallel(io);
   // Any-stride inputs stay correct through the generic path; dense ones get
   // their own copy of the whole loop nest.
+  s.out.specialize(s.dense_features && s.causal);
   s.out.specialize(s.dense_features);
 
-  s.keys_transposed.compute_at(s.out, s.h)
-      .split(s.j, jo, ji, vector, TailStrategy::GuardWithIf)
-      .vectorize(ji)
-      .parallel(jo);
+  s.keys_by_tile.compute_at(s.out, s.h)
+      .vectorize(s.key_in_tile, vector)
+      .parallel(s.key_tile);
 
   s.running.compute_at(s.out, io).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.running.update()
-      .reorder(s.dv, s.i, s.over_key_tiles)
+      .reorder(s.dv, s.row, s.over_key_tiles)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf);
 
   RVar over_key_tiles = s.over_key_tiles;

@@ -9,8 +9,6 @@
 namespace attnforge::schedules {
 
 struct FullAttentionCpuTunables {
-  // Query rows one parallel task owns: its K/V sweep is shared by these rows.
-  Halide::GeneratorParam<int> query_tile{"query_tile", 64};
   // Query rows held in registers at once while a k or v row streams past.
   Halide::GeneratorParam<int> row_block{"row_block", 4};
   // Key vectors per register block of the q·k product.
