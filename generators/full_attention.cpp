@@ -49,20 +49,16 @@ class FullAttention : public Generator<FullAttention> {
     const int Q = queries_per_block;
 
     Expr kv_head = h / (shape.query_heads / shape.kv_heads);
-    // Keys past Nk exist only in the last, ragged tile; they are masked below,
-    // and clamping keeps their (unused) loads inside k and v.
-    Expr key = min(j, shape.keys - 1);
+    // q, k and v seen through clamped indices: rows past Nq and keys past Nk
+    // exist only in a ragged last block or tile, where they are masked (keys)
+    // or never stored (rows); clamping keeps their loads inside the buffers.
+    s.queries(s.d, i, h, b) = q(s.d, min(i, shape.queries - 1), h, b);
+    s.keys(s.d, j, h, b) = k(s.d, min(j, shape.keys - 1), h, b);
+    s.values(dv, j, h, b) = v(dv, min(j, shape.keys - 1), h, b);
 
-    // k rearranged so that each key tile is one contiguous block with keys
-    // innermost: (key in tile, d, key tile, kv head, b).
-    Var &key_in_tile = s.key_in_tile;
-    s.keys_by_tile(key_in_tile, s.d, key_tile, h, b) = k(s.d, min(key_tile * T + key_in_tile, shape.keys - 1), h, b);
     RDom over_features(0, shape.features, "over_features");
     s.scores(j, i, h, b) = 0.0f;
-    // Query rows past Nq exist only in a ragged last query tile of a schedule;
-    // clamping keeps their loads inside q, and out never stores them.
-    Expr query = min(i, shape.queries - 1);
-    s.scores(j, i, h, b) += q(over_features, query, h, b) * s.keys_by_tile(j % T, over_features, j / T, kv_head, b);
+    s.scores(j, i, h, b) += s.queries(over_features, i, h, b) * s.keys(over_features, j, kv_head, b);
     Expr scaled_score = scale * s.scores(j, i, h, b);
 
     // kv_len[b] ≤ Nk is part of the contract the runtime checks.
@@ -89,7 +85,7 @@ class FullAttention : public Generator<FullAttention> {
     Expr context_key = key_tile * T + keys_in_tile_for_context;
     s.tile_context(dv, i, key_tile, h, b) = 0.0f;
     s.tile_context(dv, i, key_tile, h, b) +=
-        s.weights(context_key, i, h, b) * v(dv, min(context_key, shape.keys - 1), kv_head, b);
+        s.weights(context_key, i, h, b) * s.values(dv, context_key, kv_head, b);
 
     // Online softmax, per block of `queries_per_block` rows: merge tile t into
     // the block's running (context, max, sum). A block visits only the key

@@ -11,13 +11,15 @@ struct FullAttentionStages {
   // Pure variables: feature, value feature, key, query, key tile, head, batch.
   Halide::Var d, dv, j, i, key_tile, h, b;
   // The online-softmax state is indexed by query block and row within it.
-  Halide::Var row, query_block, key_in_tile;
+  Halide::Var row, query_block;
   // Reductions: over the D features of a q·k product, over the keys of one
   // tile, and the left-to-right merge of key tiles (online softmax).
   Halide::RVar over_features, over_tile_keys_max, over_tile_keys_sum,
       over_tile_keys_context, over_key_tiles;
 
-  Halide::Func keys_by_tile{"keys_by_tile"}; // k, keys innermost, a block per key tile: (key_in_tile, d, key_tile, g, b)
+  Halide::Func queries{"queries"};           // q with clamped rows, (d, i, h, b)
+  Halide::Func keys{"keys"};                 // k with clamped keys, (d, j, g, b)
+  Halide::Func values{"values"};             // v with clamped keys, (dv, j, g, b)
   Halide::Func scores{"scores"};             // q·k, (j, i, h, b)
   Halide::Func tile_max{"tile_max"};         // max visible scaled score of a key tile, (i, key_tile, h, b)
   Halide::Func weights{"weights"};           // exp(score − tile_max), 0 where masked, (j, i, h, b)

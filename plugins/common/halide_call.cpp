@@ -1,6 +1,7 @@
 #include "halide_call.h"
 
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 
 #include "attnforge/halide_errors.h"
@@ -26,8 +27,10 @@ HalideView::HalideView(const af_tensor &tensor) {
   buffer_.dim = dims_;
   for (int axis = 0; axis < tensor.rank; ++axis) {
     const int from = tensor.rank - 1 - axis;
-    dims_[axis] = halide_dimension_t(0, static_cast<int32_t>(tensor.shape[from]),
-                                     static_cast<int32_t>(tensor.strides[from]));
+    // A size-1 dimension's stride is never multiplied by anything but 0;
+    // passing 0 keeps huge (legal) strides there out of Halide's 32 bits.
+    const int64_t stride = tensor.shape[from] == 1 ? 0 : tensor.strides[from];
+    dims_[axis] = halide_dimension_t(0, static_cast<int32_t>(tensor.shape[from]), static_cast<int32_t>(stride));
   }
 }
 
@@ -37,6 +40,28 @@ HalideView::HalideView(int32_t *data, int64_t count) {
   buffer_.dimensions = 1;
   buffer_.dim = dims_;
   dims_[0] = halide_dimension_t(0, static_cast<int32_t>(count), 1);
+}
+
+int32_t check_halide_index_range(const af_call *call, const af_tensor_spec *specs, char *message,
+                                 size_t capacity) {
+  constexpr int64_t kLimit = INT32_MAX;
+  for (int32_t t = 0; t < call->tensor_count; ++t) {
+    const af_tensor &tensor = call->tensors[t];
+    if (tensor.data == nullptr) continue;
+    int64_t last_element = 0;
+    for (int axis = 0; axis < tensor.rank; ++axis) {
+      if (tensor.shape[axis] == 1) continue; // its stride is never used (HalideView passes 0)
+      last_element += (tensor.shape[axis] - 1) * tensor.strides[axis];
+      if (tensor.shape[axis] > kLimit || tensor.strides[axis] > kLimit || last_element > kLimit) {
+        write_message(message, capacity,
+                      "argument '%s': Halide kernels index with 32 bits, but this tensor spans %lld elements "
+                      "along dimension %d (at most %lld)",
+                      specs[t].name, static_cast<long long>(last_element + 1), axis, static_cast<long long>(kLimit));
+        return AF_ERROR_UNSUPPORTED;
+      }
+    }
+  }
+  return AF_OK;
 }
 
 void write_message(char *message, size_t capacity, const char *format, ...) {

@@ -26,6 +26,11 @@ class HalideView {
   halide_dimension_t dims_[AF_MAX_RANK]{};
 };
 
+// Halide buffers index with 32-bit extents and strides; a call whose tensors
+// need more is refused here (AF_ERROR_UNSUPPORTED, naming the tensor) rather
+// than silently truncated. Every Halide-backed variant's check calls this.
+int32_t check_halide_index_range(const af_call *call, const af_tensor_spec *specs, char *message, size_t capacity);
+
 // Turns a Halide pipeline's return code into an af_status, writing Halide's
 // last error message (or the code) into `message`.
 int32_t halide_status(int halide_result, char *message, size_t capacity);

@@ -2,7 +2,7 @@
 // bridge from an af_call to the generated pipelines, whose signature is
 //   f(q, k, v, kv_len, scale, causal, out).
 // The runtime has already checked every shape, dtype, range and alias rule in
-// the specs below before run() is called.
+// the specs below before check() and run() are called.
 #include <cmath>
 #include <vector>
 
@@ -34,6 +34,10 @@ const af_param_spec kParams[kParamCount] = {
 using Pipeline = int (*)(halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *kv_len,
                          float scale, bool causal, halide_buffer_t *out);
 
+int32_t check(const af_call *call, char *message, size_t capacity) {
+  return attnforge::plugins::check_halide_index_range(call, kTensors, message, capacity);
+}
+
 template <Pipeline pipeline>
 int32_t run(const af_call *call, char *message, size_t capacity) {
   const af_tensor *tensors = call->tensors;
@@ -57,7 +61,7 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
 
 #define ATTNFORGE_VARIANT(id, function, head_dim, target, features, priority)                                 \
   af_variant{id,       "full",       AF_DTYPE_F32, head_dim, head_dim, AF_DEVICE_CPU, target, (features),     \
-             priority, kTensors,     kTensorCount, kParams,  kParamCount, nullptr,      run<function>},
+             priority, kTensors,     kTensorCount, kParams,  kParamCount, check,        run<function>},
 
 const af_variant kVariants[] = {
 #include "full_variants.inc"

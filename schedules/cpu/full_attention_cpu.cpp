@@ -1,16 +1,20 @@
 // Full attention on a multicore x86 CPU.
 //
+// Vectors run across the query rows of a block, never across keys or
+// features: every per-row quantity (tile max, weights, tile sum, merge
+// factors) is then a plain vector op, with no horizontal reductions, and the
+// k and v rows stream past as broadcast scalars read in order, so a block's
+// q (transposed once) and its scores and weights stay in L1 while k and v
+// come from L2 at a few bytes per FMA.
+//
 // Loop nest, outermost first:
-//   b, h:        pack this head's keys transposed (keys innermost), so the
-//                q·k product streams whole vectors of keys;
-//   query block: parallel; one task owns `queries_per_block` rows and sweeps
-//                the key tiles they can see, so each k/v row fetched serves
-//                that many queries;
-//   key tile:    scores (rows × keys, in L1), tile max, weights, tile sum and
-//                tile context, then the online-softmax merge;
-//   register blocks: `row_block` rows × `key_vectors` vectors of keys for q·k,
-//                `row_block` rows × all of Dv for weights·v, accumulated in
-//                registers across the reduction.
+//   b, h, query block (parallel): transpose the block's q rows (rows innermost);
+//   key tile (only those the block can see):
+//     scores   rows × keys   register blocks of all rows × `keys_per_register_block`
+//     tile max, weights, tile sum                          (row vectors)
+//     tile context  rows × Dv  register blocks of all rows × `values_per_register_block`
+//     merge into the running (context, max, sum)           (row vectors)
+//   write out, transposing back to features innermost.
 #include "cpu/full_attention_cpu.h"
 
 namespace attnforge::schedules {
@@ -20,56 +24,51 @@ using namespace Halide;
 void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuTunables &tunables,
                                  const Target &target) {
   const int vector = tunables.vector_width > 0 ? int(tunables.vector_width) : target.natural_vector_size<float>();
-  const int rows = tunables.row_block;
-  const int query_tile = s.queries_per_block;
-  const int key_block = vector * int(tunables.key_vectors);
+  const int rows = s.queries_per_block; // a multiple of `vector`
+  const int keys = tunables.keys_per_register_block;
+  const int values = tunables.values_per_register_block;
   Var io("io"), ii("ii"), jo("jo"), ji("ji"), dvo("dvo"), dvi("dvi");
+  RVar over_key_tiles = s.over_key_tiles;
 
   s.out.compute_root()
-      .split(s.i, io, ii, query_tile, TailStrategy::GuardWithIf)
+      .split(s.i, io, ii, rows, TailStrategy::GuardWithIf)
       .reorder(s.dv, ii, io, s.h, s.b)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
       .parallel(io);
   // Any-stride inputs stay correct through the generic path; dense ones get
-  // their own copy of the whole loop nest.
+  // their own copy of the loop nest, and causal calls one more, in which the
+  // tile-skipping bound is simple enough for Halide to turn into loop bounds.
   s.out.specialize(s.dense_features && s.causal);
   s.out.specialize(s.dense_features);
 
-  s.keys_by_tile.compute_at(s.out, s.h)
-      .vectorize(s.key_in_tile, vector)
-      .parallel(s.key_tile);
+  s.queries.compute_at(s.out, io).reorder_storage(s.i, s.d).vectorize(s.i, vector);
 
-  s.running.compute_at(s.out, io).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
-  s.running.update()
-      .reorder(s.dv, s.row, s.over_key_tiles)
-      .vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  s.running.compute_at(s.out, io).reorder_storage(s.row, s.dv).vectorize(s.row, vector);
+  s.running.update().reorder(s.row, s.dv, over_key_tiles).vectorize(s.row, vector);
 
-  RVar over_key_tiles = s.over_key_tiles;
-  s.scores.compute_at(s.running, over_key_tiles).vectorize(s.j, vector);
+  s.scores.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.j).vectorize(s.i, vector);
   s.scores.update()
-      .split(s.i, io, ii, rows, TailStrategy::GuardWithIf)
-      .split(s.j, jo, ji, key_block, TailStrategy::GuardWithIf)
-      .reorder(ji, ii, s.over_features, jo, io)
-      .vectorize(ji, vector)
-      .unroll(ji)
-      .unroll(ii);
+      .split(s.j, jo, ji, keys, TailStrategy::GuardWithIf)
+      .reorder(s.i, ji, s.over_features, jo)
+      .vectorize(s.i, vector)
+      .unroll(s.i)
+      .unroll(ji);
 
-  s.tile_max.compute_at(s.running, over_key_tiles);
-  s.tile_max.update().atomic().vectorize(s.over_tile_keys_max, vector);
+  s.tile_max.compute_at(s.running, over_key_tiles).vectorize(s.i, vector);
+  s.tile_max.update().reorder(s.i, s.over_tile_keys_max).vectorize(s.i, vector);
 
-  s.weights.compute_at(s.running, over_key_tiles).vectorize(s.j, vector);
+  s.weights.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.j).vectorize(s.i, vector);
 
-  s.tile_sum.compute_at(s.running, over_key_tiles);
-  s.tile_sum.update().atomic().vectorize(s.over_tile_keys_sum, vector);
+  s.tile_sum.compute_at(s.running, over_key_tiles).vectorize(s.i, vector);
+  s.tile_sum.update().reorder(s.i, s.over_tile_keys_sum).vectorize(s.i, vector);
 
-  s.tile_context.compute_at(s.running, over_key_tiles).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  s.tile_context.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.dv).vectorize(s.i, vector);
   s.tile_context.update()
-      .split(s.i, io, ii, rows, TailStrategy::GuardWithIf)
-      .split(s.dv, dvo, dvi, vector, TailStrategy::GuardWithIf)
-      .reorder(dvi, dvo, ii, s.over_tile_keys_context, io)
-      .vectorize(dvi)
-      .unroll(ii);
-  if (s.value_dim > 0) s.tile_context.update().unroll(dvo);
+      .split(s.dv, dvo, dvi, values, TailStrategy::GuardWithIf)
+      .reorder(s.i, dvi, s.over_tile_keys_context, dvo)
+      .vectorize(s.i, vector)
+      .unroll(s.i)
+      .unroll(dvi);
 }
 
 } // namespace attnforge::schedules

@@ -9,10 +9,11 @@
 namespace attnforge::schedules {
 
 struct FullAttentionCpuTunables {
-  // Query rows held in registers at once while a k or v row streams past.
-  Halide::GeneratorParam<int> row_block{"row_block", 4};
-  // Key vectors per register block of the q·k product.
-  Halide::GeneratorParam<int> key_vectors{"key_vectors", 2};
+  // Keys per register block of q·k: each adds one broadcast k element and
+  // (queries_per_block / vector) accumulators.
+  Halide::GeneratorParam<int> keys_per_register_block{"keys_per_register_block", 8};
+  // Value features per register block of weights·v, likewise.
+  Halide::GeneratorParam<int> values_per_register_block{"values_per_register_block", 8};
   // 0: the target's natural float vector width (16 on AVX-512, 8 on AVX2).
   Halide::GeneratorParam<int> vector_width{"vector_width", 0};
 };

@@ -62,7 +62,10 @@ std::string FullCase::describe() const {
   if (!std::isnan(scale)) text += " scale=" + std::to_string(scale);
   if (!kv_len.empty()) {
     text += " kv_len=";
-    for (size_t b = 0; b < kv_len.size(); ++b) text += (b ? "," : "") + std::to_string(kv_len[b]);
+    for (size_t b = 0; b < kv_len.size(); ++b) {
+      if (b > 0) text += ',';
+      text += std::to_string(kv_len[b]);
+    }
   }
   if (order != MemoryOrder::BHND) text += std::string(" ") + to_string(order);
   if (row_padding) text += " row_padding=" + std::to_string(row_padding);

@@ -34,7 +34,9 @@ TEST(FullAttentionVariants, EveryTargetAndHeadSizeIsDeclared) {
       EXPECT_EQ(variant->kernel, "full");
       EXPECT_EQ(variant->target, target);
       EXPECT_EQ(variant->head_dim, std::string(head_size) == "dany" ? 0 : std::stoi(head_size + 1));
-      if (!variant->usable) EXPECT_FALSE(variant->unusable_reason.empty()) << id;
+      if (!variant->usable) {
+        EXPECT_FALSE(variant->unusable_reason.empty()) << id;
+      }
     }
 }
 

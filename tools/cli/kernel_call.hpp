@@ -44,11 +44,7 @@ std::optional<double> gflops(const KernelProfile &profile, const Problem &proble
 // Throws attnforge::Error (Unsupported) when the kernel has no reference.
 double verification_error(KernelCall &call, const KernelProfile &profile, const Problem &problem);
 
-} // namespace attnforge::cli
-
-namespace attnforge::cli {
-
-// The lines run, verify and bench start with: kernel, variant, problem.
+// What run, verify and bench print first: kernel, variant, problem.
 void print_call_summary(const KernelCall &call, const Problem &problem);
 
 } // namespace attnforge::cli

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "attnforge/reference/full_attention.hpp"
 #include "attnforge/reference/linear_attention.hpp"
@@ -69,6 +70,7 @@ std::vector<KernelProfile> make_profiles() {
           .flop_count = full_attention_flops,
           .reference = full_attention_reference,
           .add_tensors = {},
+          .options = {},
       },
       KernelProfile{
           .name = "linear",
@@ -78,6 +80,10 @@ std::vector<KernelProfile> make_profiles() {
           .flop_count = linear_attention_flops,
           .reference = linear_attention_reference,
           .add_tensors = {},
+          // The kernel's feature_map parameter numbers the maps in this order.
+          .options = {{"--feature-map", "feature_map", "Feature map phi: softmax, elu1 or relu",
+                       {"softmax", "elu1", "relu"}},
+                      {"--eps", "eps", "Normaliser epsilon (elu1, relu)", {}}},
       },
   };
 }
@@ -98,12 +104,7 @@ std::string Problem::describe() const {
       text += fmt::format(" {}={}", name, value);
     }
   }
-  if (!inputs.kv_len.empty()) {
-    text += " kv_len=";
-    for (size_t b = 0; b < inputs.kv_len.size(); ++b) {
-      text += (b ? "," : "") + std::to_string(inputs.kv_len[b]);
-    }
-  }
+  if (!inputs.kv_len.empty()) text += fmt::format(" kv_len={}", fmt::join(inputs.kv_len, ","));
   if (inputs.order != reference::MemoryOrder::BHND) text += std::string(" ") + to_string(inputs.order);
   return text;
 }

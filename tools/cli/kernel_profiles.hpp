@@ -31,6 +31,16 @@ struct DemoCase {
   Problem problem;
 };
 
+// A command-line option of one family that sets one of its kernel parameters
+// by name (--eps sets linear's `eps`). run, verify and bench offer every
+// family's options; families that share a flag share the option.
+struct ParamOption {
+  std::string flag;                  // "--feature-map"
+  std::string param;                 // "feature_map"
+  std::string help;
+  std::vector<std::string> choices;  // the names of values 0, 1, ...; empty: any number
+};
+
 struct KernelProfile {
   std::string name;  // the registry's kernel name
   Problem default_problem;
@@ -42,6 +52,8 @@ struct KernelProfile {
       reference;
   // Adds the family's extra tensors (block layouts, masks, ...); may be empty.
   std::function<void(const Problem &, reference::AttentionInputs &)> add_tensors;
+  // The family's own command-line options (its pattern, feature map, ...).
+  std::vector<ParamOption> options;
 };
 
 const std::vector<KernelProfile> &kernel_profiles();

@@ -48,6 +48,40 @@ std::pair<std::string, double> parse_param(const std::string &text) {
   return {text.substr(0, equals), number};
 }
 
+// Every family's own options (kernel_profiles.cpp), each bound to a string
+// that make_problem turns into the parameter's value.
+void add_family_options(CLI::App &command, ProblemOptions &options) {
+  for (const KernelProfile &profile : kernel_profiles()) {
+    for (const ParamOption &option : profile.options) {
+      if (command.get_option_no_throw(option.flag) != nullptr) continue;
+      CLI::Option *added = command.add_option(option.flag, options.family_options[option.flag],
+                                              fmt::format("{} [{}]", option.help, profile.name));
+      if (option.choices.empty()) {
+        added->check(CLI::Number);
+      } else {
+        added->check(CLI::IsMember(option.choices));
+      }
+    }
+  }
+}
+
+const ParamOption *find_family_option(const std::string &flag) {
+  for (const KernelProfile &profile : kernel_profiles()) {
+    for (const ParamOption &option : profile.options) {
+      if (option.flag == flag) return &option;
+    }
+  }
+  return nullptr;
+}
+
+// A choice's position, or the number itself (CLI11 has checked which it is).
+double family_option_value(const ParamOption &option, const std::string &text) {
+  for (size_t index = 0; index < option.choices.size(); ++index) {
+    if (option.choices[index] == text) return static_cast<double>(index);
+  }
+  return std::strtod(text.c_str(), nullptr);
+}
+
 } // namespace
 
 void add_problem_options(CLI::App &command, ProblemOptions &options) {
@@ -65,10 +99,7 @@ void add_problem_options(CLI::App &command, ProblemOptions &options) {
   command.add_option("--kv-len", options.kv_len, "Key lengths per batch, comma-separated (one value: all)")
       ->delimiter(',')
       ->check(CLI::NonNegativeNumber);
-  command.add_option("--feature-map", options.feature_map, "Feature map of linear attention")
-      ->check(CLI::IsMember({"softmax", "elu1", "relu"}));
-  command.add_option("--eps", options.eps, "Normaliser epsilon of linear attention (elu1, relu)")
-      ->each([&options](const std::string &) { options.eps_given = true; });
+  add_family_options(command, options);
   command.add_option("--layout", options.layout, "Memory layout of q, k, v and out")
       ->capture_default_str()
       ->check(CLI::IsMember({"bhnd", "bnhd"}));
@@ -94,12 +125,11 @@ Problem make_problem(const ProblemOptions &options, const KernelProfile &profile
 
   if (options.causal) problem.params["causal"] = 1;
   if (options.scale_given) problem.params["scale"] = options.scale;
-  // The kernel's feature_map parameter numbers the maps in this order.
-  const std::vector<std::string> feature_maps{"softmax", "elu1", "relu"};
-  for (size_t map = 0; map < feature_maps.size(); ++map) {
-    if (options.feature_map == feature_maps[map]) problem.params["feature_map"] = static_cast<double>(map);
+  for (const auto &[flag, text] : options.family_options) {
+    if (text.empty()) continue;
+    const ParamOption &option = *find_family_option(flag);
+    problem.params[option.param] = family_option_value(option, text);
   }
-  if (options.eps_given) problem.params["eps"] = options.eps;
   for (const std::string &text : options.params) {
     auto [name, value] = parse_param(text);
     problem.params.insert_or_assign(name, value);
@@ -125,10 +155,6 @@ Problem make_problem(const ProblemOptions &options, const KernelProfile &profile
   }
   return problem;
 }
-
-} // namespace attnforge::cli
-
-namespace attnforge::cli {
 
 reference::Random random_for(const ProblemOptions &options) {
   return options.seed >= 0 ? reference::Random(static_cast<uint64_t>(options.seed))

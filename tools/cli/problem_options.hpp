@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,7 @@ struct ProblemOptions {
   double scale = 0;
   bool scale_given = false;
   std::vector<int64_t> kv_len;
-  std::string feature_map;  // linear attention's φ by name; empty: the kernel's default
-  double eps = 0;
-  bool eps_given = false;
+  std::map<std::string, std::string> family_options;  // flag -> text, per ParamOption
   std::string layout = "bhnd";
   std::vector<std::string> params;  // NAME=VALUE
   std::string variant;
@@ -40,10 +39,6 @@ void add_problem_options(CLI::App &command, ProblemOptions &options);
 // Throws attnforge::Error (InvalidArgument) for values that contradict each
 // other (kv-len count, malformed --param).
 Problem make_problem(const ProblemOptions &options, const KernelProfile &profile);
-
-} // namespace attnforge::cli
-
-namespace attnforge::cli {
 
 // Random inputs from --seed, else fresh (ATTNFORGE_TEST_SEED, then the OS).
 reference::Random random_for(const ProblemOptions &options);

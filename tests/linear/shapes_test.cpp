@@ -1,0 +1,60 @@
+// Shapes: ragged sequence lengths, chunk boundaries, Nq ≠ Nk, head sizes the
+// d64 variants do not take, GQA/MQA, strided memory, and drift at N = 16384.
+#include <gtest/gtest.h>
+
+#include "linear_attention_check.hpp"
+
+namespace attnforge::testing {
+namespace {
+
+TEST(LinearAttention, RaggedSequenceLengths) {
+  for (int64_t n : {1, 7, 63, 1000}) {
+    check_linear_attention({.shape = {1, 2, 2, n, n, 64, 64}, .feature_map = FeatureMap::Softmax});
+    check_linear_attention({.shape = {1, 2, 2, n, n, 64, 64}, .feature_map = FeatureMap::Elu1, .causal = true});
+  }
+}
+
+TEST(LinearAttention, ChunkBoundaries) {
+  // Tuned chunks are 32 or 64 keys; lengths on and around multiples, and
+  // causal offsets (Nk − Nq) that put queries mid-chunk.
+  for (int64_t n : {63, 64, 65, 127, 128, 129, 257}) {
+    check_linear_attention({.shape = {1, 1, 1, n, n, 32, 32}, .feature_map = FeatureMap::Relu, .causal = true});
+  }
+  check_linear_attention({.shape = {1, 2, 2, 31, 200, 64, 64}, .feature_map = FeatureMap::Elu1, .causal = true});
+  check_linear_attention({.shape = {1, 2, 2, 129, 64, 64, 64}, .feature_map = FeatureMap::Elu1, .causal = true});
+}
+
+TEST(LinearAttention, AnyHeadSize) {
+  check_linear_attention({.shape = {1, 2, 2, 65, 65, 80, 80}, .feature_map = FeatureMap::Softmax});
+  check_linear_attention({.shape = {1, 2, 2, 65, 65, 16, 40}, .feature_map = FeatureMap::Relu, .causal = true});
+  check_linear_attention({.shape = {1, 1, 1, 33, 33, 1, 1}, .feature_map = FeatureMap::Elu1});
+}
+
+TEST(LinearAttention, GroupedAndMultiQueryHeadsShareKeyValueHeads) {
+  check_linear_attention({.shape = {2, 8, 2, 65, 65, 64, 64}, .feature_map = FeatureMap::Softmax});
+  check_linear_attention({.shape = {1, 8, 2, 63, 100, 64, 64}, .feature_map = FeatureMap::Elu1, .causal = true});
+  check_linear_attention({.shape = {2, 8, 1, 65, 65, 64, 64}, .feature_map = FeatureMap::Relu});
+  check_linear_attention({.shape = {1, 4, 1, 100, 63, 32, 32}, .feature_map = FeatureMap::Relu, .causal = true});
+}
+
+TEST(LinearAttention, StridedMemoryAndPaddedRows) {
+  check_linear_attention(
+      {.shape = {2, 4, 2, 65, 65, 64, 64}, .feature_map = FeatureMap::Softmax, .order = MemoryOrder::BNHD});
+  check_linear_attention({.shape = {2, 4, 2, 33, 70, 48, 48},
+                          .feature_map = FeatureMap::Elu1,
+                          .causal = true,
+                          .kv_len = {50, 70},
+                          .order = MemoryOrder::BNHD,
+                          .row_padding = 3});
+}
+
+TEST(LinearAttention, LongSequenceDoesNotDrift) {
+  // N = 16384 keys summed in f32; per-chunk sums keep the rounding at the
+  // f32 budget (B = H = 1 and a small D keep the quadratic reference fast).
+  check_linear_attention({.shape = {1, 1, 1, 16384, 16384, 8, 8}, .feature_map = FeatureMap::Softmax});
+  check_linear_attention({.shape = {1, 1, 1, 16384, 16384, 8, 8}, .feature_map = FeatureMap::Elu1, .causal = true});
+  check_linear_attention({.shape = {1, 1, 1, 16384, 16384, 8, 8}, .feature_map = FeatureMap::Relu});
+}
+
+} // namespace
+} // namespace attnforge::testing

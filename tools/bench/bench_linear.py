@@ -1,0 +1,142 @@
+"""Linear attention, f32: attnforge against the reference PyTorch code
+(lucidrains' linear-attention-transformer), eager and torch.compile'd, in this one run.
+
+    .venv/bin/python tools/bench/bench_linear.py [--append docs/performance.md]
+
+Non-causal: both sides compute the same function, the softmax feature map
+(q over features, k over the sequence, out = φ(q)(φ(k)ᵀV)). Causal: attnforge runs
+elu1 with exact chunked prefix sums; the peer is lucidrains' causal_linear_attn
+(exp(k), cumulative sums over buckets of 64): the same cost shape, not the same
+function (its queries skip their own bucket), so only the times compare.
+Effective GB/s counts the minimum bytes (Q, K, V read once, O written once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+import common
+import torch_peer
+
+
+@dataclass
+class CaseResult:
+    seq: int
+    causal: bool
+    attnforge: common.Timing
+    eager: common.Timing | None
+    compiled: common.Timing | None
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common.add_common_arguments(parser, measures_peak=False)
+    parser.add_argument("--seq", type=int, nargs="+", default=[4096, 16384, 65536],
+                        help="sequence lengths Nq = Nk (default: %(default)s)")
+    parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--heads", type=int, default=16)
+    parser.add_argument("--head-dim", type=int, default=64)
+    parser.add_argument("--no-torch", action="store_true", help="leave out the PyTorch columns")
+    return parser.parse_args()
+
+
+def time_attnforge(arguments: argparse.Namespace, seq: int, causal: bool) -> tuple[common.Timing, str]:
+    command = [arguments.cli, "bench", "linear", "--batch", str(arguments.batch),
+               "--heads", str(arguments.heads), "--seq", str(seq),
+               "--head-dim", str(arguments.head_dim), "--repeats", str(arguments.repeats),
+               "--warmup", str(arguments.warmup), "--json",
+               "--feature-map", "elu1" if causal else "softmax"]
+    if causal:
+        command.append("--causal")
+    result = common.run_json(command, arguments.threads)
+    return common.Timing(result["median_ms"], result["min_ms"], result.get("samples", [])), result["variant"]
+
+
+def reference_functions(torch):
+    """lucidrains' linear_attn and causal_linear_attn (bucket 64), as published."""
+    def linear_attention(q, k, v):
+        q = q.softmax(dim=-1)
+        k = k.softmax(dim=-2)
+        context = torch.einsum("bhnd,bhne->bhde", k, v)
+        return torch.einsum("bhnd,bhde->bhne", q, context)
+
+    def causal_linear_attention(q, k, v, bucket_size=64, eps=1e-3):
+        b, h, n, e = q.shape
+        q = q.softmax(dim=-1) * e ** -0.5
+        k = torch.exp(k)
+        bucket = lambda x: x.reshape(*x.shape[:-2], -1, bucket_size, x.shape[-1])
+        b_q, b_k, b_v = map(bucket, (q, k, v))
+        b_k_cumsum = b_k.sum(dim=-2).cumsum(dim=-2)
+        context = torch.einsum("bhund,bhune->bhude", b_k, b_v).cumsum(dim=-3)
+        context = torch.nn.functional.pad(context, (0, 0, 0, 0, 1, 0))[:, :, :-1]
+        b_k_cumsum = torch.nn.functional.pad(b_k_cumsum, (0, 0, 1, 0))[:, :, :-1]
+        d_inv = 1.0 / torch.einsum("bhud,bhund->bhun", b_k_cumsum, b_q).clamp(min=eps)
+        out = torch.einsum("bhund,bhude,bhun->bhune", b_q, context, d_inv)
+        return out.reshape(b, h, n, -1)
+
+    return linear_attention, causal_linear_attention
+
+
+def time_torch(torch, arguments, seq: int, causal: bool, compiled_cache: dict):
+    shape = (arguments.batch, arguments.heads, seq, arguments.head_dim)
+    q, k, v = (torch.randn(shape, dtype=torch.float32) for _ in range(3))
+    function = reference_functions(torch)[1 if causal else 0]
+    with torch.inference_mode():
+        eager = common.time_calls(lambda: function(q, k, v), arguments.repeats, arguments.warmup)
+        if causal not in compiled_cache:
+            compiled_cache[causal] = torch_peer.compile_or_reason(torch, function, q, k, v)
+        compiled_function, reason = compiled_cache[causal]
+        if compiled_function is None:
+            common.warn(f"torch.compile unavailable: {reason}")
+            return eager, None
+        return eager, common.time_calls(lambda: compiled_function(q, k, v), arguments.repeats, arguments.warmup)
+
+
+def results_table(arguments: argparse.Namespace, results: list[CaseResult]) -> str:
+    rows = []
+    for r in results:
+        flops = 2.0 * arguments.batch * arguments.heads * 2 * r.seq * arguments.head_dim ** 2
+        data_bytes = 4 * 4 * arguments.batch * arguments.heads * r.seq * arguments.head_dim
+        ms = r.attnforge.median_ms
+        eager_ms = r.eager.median_ms if r.eager else None
+        compiled_ms = r.compiled.median_ms if r.compiled else None
+        rows.append([r.seq, "yes" if r.causal else "no", f"{ms:.2f}", f"{data_bytes / ms / 1e6:.1f}",
+                     f"{common.gflops(flops, ms):.1f}",
+                     f"{eager_ms:.2f}" if eager_ms else "—", common.ratio_text(eager_ms, ms),
+                     f"{compiled_ms:.2f}" if compiled_ms else "—", common.ratio_text(compiled_ms, ms)])
+    headers = ["N", "causal", "attnforge ms", "GB/s", "GFLOP/s", "torch eager ms", "speed-up",
+               "torch.compile ms", "speed-up"]
+    return common.markdown_table(headers, rows)
+
+
+def main() -> int:
+    arguments = parse_arguments()
+    common.require_executable(arguments.cli, "the attnforge CLI",
+                              "build it with `cmake --build --preset release`, or pass --cli PATH")
+    torch = None if arguments.no_torch else torch_peer.import_torch(arguments.threads)
+    results, variants, compiled_cache = [], set(), {}
+    for seq in arguments.seq:
+        for causal in (False, True):
+            print(f"N={seq} causal={causal} ...", file=sys.stderr, flush=True)
+            attnforge, variant = time_attnforge(arguments, seq, causal)
+            variants.add(variant)
+            eager, compiled = time_torch(torch, arguments, seq, causal, compiled_cache) if torch else (None, None)
+            results.append(CaseResult(seq, causal, attnforge, eager, compiled))
+    table = results_table(arguments, results)
+    print(table)
+    if arguments.append:
+        notes = [f"Shape: f32, B={arguments.batch} H={arguments.heads} D=Dv={arguments.head_dim}, Nq = Nk = N; "
+                 f"median of {arguments.repeats} calls after {arguments.warmup} warm-up; "
+                 f"{arguments.threads} threads for every peer",
+                 "attnforge: softmax feature map non-causal, elu1 causal; "
+                 f"variant: {', '.join(f'`{v}`' for v in sorted(variants))}"]
+        if torch:
+            notes.append(f"Peer: {torch_peer.describe_torch(torch)}, lucidrains linear_attn / causal_linear_attn")
+        common.append_report(arguments.append, common.run_header("Linear attention", notes), table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(common.run_main(main))
