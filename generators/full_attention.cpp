@@ -113,8 +113,8 @@ class FullAttention : public Generator<FullAttention> {
 
     Expr final_context = s.running(dv, i % Q, i / Q, h, b)[0];
     Expr row_sum = s.running(dv, i % Q, i / Q, h, b)[2];
-    s.out(dv, i, h, b) = select(row_sum > 0.0f, final_context / row_sum, 0.0f);
-    out(dv, i, h, b) = s.out(dv, i, h, b);
+    out(dv, i, h, b) = select(row_sum > 0.0f, final_context / row_sum, 0.0f);
+    s.out = out; // the schedule places the output itself: no intermediate copy of it
 
     s.over_features = over_features.x;
     s.over_tile_keys_max = keys_in_tile.x;

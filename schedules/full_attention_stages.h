@@ -26,7 +26,7 @@ struct FullAttentionStages {
   Halide::Func tile_sum{"tile_sum"};         // Σ weights over a key tile, (i, key_tile, h, b)
   Halide::Func tile_context{"tile_context"}; // Σ weights·v over a key tile, (dv, i, key_tile, h, b)
   Halide::Func running{"running"}; // online-softmax state (context, max, sum), (dv, row, query_block, h, b)
-  Halide::Func out{"attention"};             // context / sum, (dv, i, h, b)
+  Halide::Func out;                          // the output, context / sum, (dv, i, h, b)
 
   // True when q, k, v and out all have unit stride along features: the
   // common case, worth code of its own (dense vector loads, no gathers).
