@@ -171,8 +171,8 @@ class LinearAttention : public Generator<LinearAttention> {
     Expr noncausal_out = select(softmax, s.numerator(dv, i, h, b), s.numerator(dv, i, h, b) / s.normaliser(i, h, b));
     Expr causal_out = select(softmax, s.causal_numerator(dv, i, h, b),
                              s.causal_numerator(dv, i, h, b) / s.causal_normaliser(i, h, b));
-    s.out(dv, i, h, b) = select(causal, causal_out, noncausal_out);
-    out(dv, i, h, b) = s.out(dv, i, h, b);
+    out(dv, i, h, b) = select(causal, causal_out, noncausal_out);
+    s.out = out; // the schedule places the output itself: no intermediate copy of it
 
     s.over_features_max = features_for_max.x;
     s.over_features_sum = features_for_sum.x;

@@ -46,7 +46,7 @@ struct LinearAttentionStages {
   Halide::Func causal_numerator{"causal_numerator"};         // (dv, i, h, b)
   Halide::Func causal_normaliser{"causal_normaliser"};       // (i, h, b)
 
-  Halide::Func out{"linear_attention"}; // (dv, i, h, b)
+  Halide::Func out; // (dv, i, h, b)
 
   // Runtime switches between the two paths and the three feature maps; the
   // schedule specialises on them.
