@@ -5,12 +5,10 @@
 #pragma once
 
 #include <cmath>
-#include <functional>
 #include <string>
 #include <vector>
 
-#include "attnforge/attnforge.hpp"
-#include "attnforge/reference/reference.hpp"
+#include "attention_check.hpp"
 
 namespace attnforge::testing {
 
@@ -28,25 +26,14 @@ struct FullCase {
   std::string describe() const;
 };
 
-// The registry every test of this binary shares (plugins from
-// $ATTNFORGE_PLUGIN_PATH). Loading once keeps the suites fast.
-const Registry &shared_registry();
-
-// The usable `full` variants whose head sizes fit `shape`.
-std::vector<const VariantInfo *> usable_full_variants(const AttentionShape &shape);
-
 // Runs `full_case` through the dispatched kernel and every usable variant that
 // fits, pinned, on one set of random inputs. For each run: the output is
 // poisoned first, must be within the f32 budget of the reference, and nothing
 // outside the output view may be written. `inspect`, when given, sees each
 // run's inputs and output for extra checks.
-using Inspect = std::function<void(const reference::AttentionInputs &, const std::string &variant)>;
 void check_full_attention(const FullCase &full_case, const Inspect &inspect = {});
 
 // Runs `full_case` through `kernel` alone and checks it as above.
 void check_kernel(const Kernel &kernel, const FullCase &full_case, const Inspect &inspect = {});
-
-// Expects every element of out[b, h, i, :] to be exactly 0.
-void expect_zero_row(const reference::AttentionInputs &inputs, int64_t b, int64_t h, int64_t i);
 
 } // namespace attnforge::testing

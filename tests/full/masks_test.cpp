@@ -31,6 +31,11 @@ TEST(FullAttention, KeyLengthShorterThanKeys) {
   check_full_attention({.shape = {2, 2, 2, 7, 300, 80, 80}, .kv_len = {257, 3}});
 }
 
+TEST(FullAttention, KeyLengthWithOneBatchEntry) {
+  // A one-element kv_len: its only stride is never used and may be anything.
+  check_full_attention({.shape = {1, 2, 2, 200, 200, 64, 64}, .kv_len = {100}});
+}
+
 TEST(FullAttention, ZeroKeyLengthGivesZeroRowsNotNaN) {
   const FullCase full_case{.shape = {2, 2, 2, 33, 33, 64, 64}, .kv_len = {0, 17}};
   check_full_attention(full_case, [](const reference::AttentionInputs &inputs, const std::string &) {

@@ -6,7 +6,6 @@ namespace attnforge::testing {
 namespace {
 
 using reference::AttentionInputs;
-using reference::DoubleTensor;
 
 // The key mask lives beside the inputs: HostTensor holds f32 and i32 only.
 struct LinearInputs {
@@ -28,7 +27,7 @@ LinearInputs make_inputs(const LinearCase &linear_case, reference::Random &rando
   return made;
 }
 
-DoubleTensor reference_of(const LinearCase &linear_case, const LinearInputs &made) {
+Expected expected_of(const LinearCase &linear_case, const LinearInputs &made) {
   reference::LinearAttentionOptions options;
   options.feature_map = linear_case.feature_map;
   options.causal = linear_case.causal;
@@ -38,39 +37,8 @@ DoubleTensor reference_of(const LinearCase &linear_case, const LinearInputs &mad
   }
   options.key_mask = made.key_mask_view;
   const AttentionInputs &inputs = made.inputs;
-  return reference::linear_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options);
-}
-
-void run_and_compare(const Kernel &kernel, const std::string &label, const LinearCase &linear_case,
-                     LinearInputs &made, const DoubleTensor &expected, const Inspect &inspect) {
-  SCOPED_TRACE("kernel " + label);
-  made.inputs.out.poison();
-  Arguments arguments = made.inputs.arguments(params_of(linear_case));
-  if (made.key_mask_view.present()) arguments.tensors["key_mask"] = made.key_mask_view;
-  std::string variant;
-  try {
-    variant = kernel.choose(arguments).id;
-    kernel(arguments);
-  } catch (const Error &error) {
-    ADD_FAILURE() << "attnforge error (" << to_string(error.category()) << "): " << error.what();
-    return;
-  }
-  SCOPED_TRACE("ran variant " + variant);
   const double budget = linear_case.budget > 0 ? linear_case.budget : reference::error_budget(DType::F32);
-  EXPECT_LE(reference::relative_l2_error(made.inputs.out.view(), expected), budget);
-  EXPECT_EQ(made.inputs.out.written_outside_view(), 0) << "elements written outside the output view";
-  if (inspect) inspect(made.inputs, variant);
-}
-
-std::vector<const VariantInfo *> usable_linear_variants(const AttentionShape &shape) {
-  std::vector<const VariantInfo *> fitting;
-  for (const VariantInfo &variant : shared_registry().variants()) {
-    if (variant.kernel != "linear" || !variant.usable || variant.dtype != DType::F32) continue;
-    if (variant.head_dim != 0 && variant.head_dim != shape.head_dim) continue;
-    if (variant.value_dim != 0 && variant.value_dim != shape.value_dim) continue;
-    fitting.push_back(&variant);
-  }
-  return fitting;
+  return {reference::linear_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options), budget};
 }
 
 const char *name_of(FeatureMap map) {
@@ -97,11 +65,6 @@ std::string LinearCase::describe() const {
   return text;
 }
 
-const Registry &shared_registry() {
-  static const Registry registry;
-  return registry;
-}
-
 std::map<std::string, double> params_of(const LinearCase &linear_case) {
   std::map<std::string, double> params;
   params["feature_map"] = static_cast<double>(linear_case.feature_map);
@@ -120,27 +83,10 @@ void check_linear_attention(const LinearCase &linear_case, const Inspect &inspec
   reference::Random random;
   SCOPED_TRACE(linear_case.describe() + ", " + random.replay_hint());
   LinearInputs made = make_inputs(linear_case, random);
-  const DoubleTensor expected = reference_of(linear_case, made);
-
-  run_and_compare(shared_registry().kernel("linear"), "linear (dispatched)", linear_case, made, expected, inspect);
-  const std::vector<const VariantInfo *> variants = usable_linear_variants(linear_case.shape);
-  ASSERT_FALSE(variants.empty()) << "no usable linear variant takes this head size";
-  for (const VariantInfo *variant : variants) {
-    run_and_compare(shared_registry().variant(variant->id), variant->id + " (pinned)", linear_case, made, expected,
-                    inspect);
-  }
-}
-
-void expect_zero_row(const AttentionInputs &inputs, int64_t b, int64_t h, int64_t i) {
-  const TensorView &out = inputs.out.view();
-  for (int64_t e = 0; e < out.shape[3]; ++e) {
-    const float value = static_cast<float>(reference::load_f32(out, b, h, i, e));
-    if (value != 0.0f) {
-      ADD_FAILURE() << "out[" << b << ", " << h << ", " << i << ", " << e << "] = " << value
-                    << ", expected 0 (the row sees no key)";
-      return;
-    }
-  }
+  const Expected expected = expected_of(linear_case, made);
+  ExtraArguments extra{.params = params_of(linear_case)};
+  if (made.key_mask_view.present()) extra.tensors["key_mask"] = made.key_mask_view;
+  check_dispatched_and_every_variant("linear", made.inputs, extra, expected, inspect);
 }
 
 } // namespace attnforge::testing

@@ -5,13 +5,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "attnforge/attnforge.hpp"
+#include "attention_check.hpp"
 #include "attnforge/reference/linear_attention.hpp"
-#include "attnforge/reference/reference.hpp"
 
 namespace attnforge::testing {
 
@@ -33,9 +32,6 @@ struct LinearCase {
   std::string describe() const;
 };
 
-// The registry every test of this binary shares.
-const Registry &shared_registry();
-
 // The params a call passes for `linear_case` (feature_map, causal, eps).
 std::map<std::string, double> params_of(const LinearCase &linear_case);
 
@@ -45,10 +41,6 @@ std::vector<uint8_t> random_key_mask(int64_t batch, int64_t keys, double keep, r
 // Runs `linear_case` through the dispatched kernel and every usable variant
 // that fits, pinned, on one set of random inputs: each output poisoned first,
 // within budget of the reference, nothing written outside the output view.
-using Inspect = std::function<void(const reference::AttentionInputs &, const std::string &variant)>;
 void check_linear_attention(const LinearCase &linear_case, const Inspect &inspect = {});
-
-// Expects every element of out[b, h, i, :] to be exactly 0.
-void expect_zero_row(const reference::AttentionInputs &inputs, int64_t b, int64_t h, int64_t i);
 
 } // namespace attnforge::testing

@@ -27,7 +27,11 @@ TEST(LinearAttention, ChunkBoundaries) {
 TEST(LinearAttention, AnyHeadSize) {
   check_linear_attention({.shape = {1, 2, 2, 65, 65, 80, 80}, .feature_map = FeatureMap::Softmax});
   check_linear_attention({.shape = {1, 2, 2, 65, 65, 16, 40}, .feature_map = FeatureMap::Relu, .causal = true});
-  check_linear_attention({.shape = {1, 1, 1, 33, 33, 1, 1}, .feature_map = FeatureMap::Elu1});
+  // D = 1: with elu1 every row's output is nearly Σφ(k)v / Σφ(k), one sum per
+  // value feature. With Dv = 1 that single sum sometimes nearly cancels, and
+  // f32 cannot meet a relative budget on a near-zero result (about 1.5% of
+  // random seeds); 8 value features make the error a norm over 8 sums.
+  check_linear_attention({.shape = {1, 1, 1, 33, 33, 1, 8}, .feature_map = FeatureMap::Elu1});
 }
 
 TEST(LinearAttention, GroupedAndMultiQueryHeadsShareKeyValueHeads) {
