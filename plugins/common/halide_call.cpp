@@ -27,9 +27,10 @@ HalideView::HalideView(const af_tensor &tensor) {
   buffer_.dim = dims_;
   for (int axis = 0; axis < tensor.rank; ++axis) {
     const int from = tensor.rank - 1 - axis;
-    // A size-1 dimension's stride is never multiplied by anything but 0;
-    // passing 0 keeps huge (legal) strides there out of Halide's 32 bits.
-    const int64_t stride = tensor.shape[from] == 1 ? 0 : tensor.strides[from];
+    // A size-1 dimension's stride is only ever multiplied by 0, so any value
+    // will do: 1 keeps huge (legal) strides there out of Halide's 32 bits and
+    // satisfies pipelines that require a unit innermost stride.
+    const int64_t stride = tensor.shape[from] == 1 ? 1 : tensor.strides[from];
     dims_[axis] = halide_dimension_t(0, static_cast<int32_t>(tensor.shape[from]), static_cast<int32_t>(stride));
   }
 }
@@ -50,7 +51,7 @@ int32_t check_halide_index_range(const af_call *call, const af_tensor_spec *spec
     if (tensor.data == nullptr) continue;
     int64_t last_element = 0;
     for (int axis = 0; axis < tensor.rank; ++axis) {
-      if (tensor.shape[axis] == 1) continue; // its stride is never used (HalideView passes 0)
+      if (tensor.shape[axis] == 1) continue; // its stride is never used (HalideView passes 1)
       last_element += (tensor.shape[axis] - 1) * tensor.strides[axis];
       if (tensor.shape[axis] > kLimit || tensor.strides[axis] > kLimit || last_element > kLimit) {
         write_message(message, capacity,
