@@ -17,6 +17,7 @@
 #include "attention_inputs.h"
 #include "cpu/full_attention_cpu.h"
 #include "full_attention_stages.h"
+#include "online_softmax.h"
 
 namespace attnforge::generators {
 
@@ -99,21 +100,14 @@ class FullAttention : public Generator<FullAttention> {
     Expr t = over_key_tiles;
     over_key_tiles.where(t * T <= block_last_visible_key);
 
-    s.running(dv, row, query_block, h, b) = Tuple(0.0f, Float(32).min(), 0.0f);
-    Expr context = s.running(dv, row, query_block, h, b)[0];
-    Expr old_max = s.running(dv, row, query_block, h, b)[1];
-    Expr old_sum = s.running(dv, row, query_block, h, b)[2];
-    Expr tile_max = s.tile_max(block_row, t, h, b);
-    Expr new_max = max(old_max, tile_max);
-    Expr keep = exp_nonpositive(old_max - new_max);
-    Expr take = exp_nonpositive(tile_max - new_max);
+    s.running(dv, row, query_block, h, b) = online_softmax_start();
     s.running(dv, row, query_block, h, b) =
-        Tuple(context * keep + s.tile_context(dv, block_row, t, h, b) * take, new_max,
-              old_sum * keep + s.tile_sum(block_row, t, h, b) * take);
+        online_softmax_merge(s.running(dv, row, query_block, h, b), s.tile_context(dv, block_row, t, h, b),
+                             s.tile_max(block_row, t, h, b), s.tile_sum(block_row, t, h, b));
 
     Expr final_context = s.running(dv, i % Q, i / Q, h, b)[0];
     Expr row_sum = s.running(dv, i % Q, i / Q, h, b)[2];
-    out(dv, i, h, b) = select(row_sum > 0.0f, final_context / row_sum, 0.0f);
+    out(dv, i, h, b) = online_softmax_result(final_context, row_sum);
     s.out = out; // the schedule places the output itself: no intermediate copy of it
 
     s.over_features = over_features.x;

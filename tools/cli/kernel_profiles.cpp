@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "attnforge/reference/full_attention.hpp"
+#include "attnforge/block_layout.hpp"
 #include "attnforge/reference/linear_attention.hpp"
 
 namespace attnforge::cli {
@@ -52,6 +53,44 @@ DoubleTensor linear_attention_reference(const Problem &problem, const AttentionI
   return reference::linear_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options);
 }
 
+// The kernel's pattern parameters (unset ones at the kernel's defaults).
+SparsePattern sparse_pattern(const Problem &problem) {
+  SparsePattern pattern;
+  pattern.window_left = static_cast<int64_t>(problem.param("window_left", -1));
+  pattern.window_right = static_cast<int64_t>(problem.param("window_right", -1));
+  pattern.stride = static_cast<int64_t>(problem.param("stride", 0));
+  pattern.stride_one_sided = problem.flag("stride_one_sided");
+  pattern.num_global = static_cast<int64_t>(problem.param("num_global", 0));
+  pattern.causal = problem.flag("causal");
+  return pattern;
+}
+
+// The work the kernel does: 2·(D + Dv) per pair of every visited 64 × 64
+// block (the layout the kernel builds from the pattern), masked pairs
+// included, since they cost the same.
+double sparse_attention_flops(const Problem &problem) {
+  const AttentionShape &s = problem.shape;
+  constexpr int64_t kBlock = 64;
+  const BlockLayout layout = build_block_layout(sparse_pattern(problem), s.queries, s.keys, kBlock);
+  return 2.0 * s.batch * s.heads * layout.visited_blocks() * kBlock * kBlock * (s.head_dim + s.value_dim);
+}
+
+// Softmax attention under the pattern's dense mask, cut by kv_len as full's is.
+DoubleTensor sparse_attention_reference(const Problem &problem, const AttentionInputs &inputs) {
+  reference::FullAttentionOptions key_lengths;
+  if (auto found = inputs.tensors.find("kv_len"); found != inputs.tensors.end()) {
+    key_lengths.kv_len = found->second.view();
+  }
+  const AttentionShape &s = problem.shape;
+  const reference::AllowedFn within_keys = reference::full_attention_mask(key_lengths, s.batch, s.queries, s.keys);
+  const SparsePattern pattern = sparse_pattern(problem);
+  return reference::softmax_attention(
+      inputs.q.view(), inputs.k.view(), inputs.v.view(), problem.param("scale", std::nan("")),
+      [&](int64_t b, int64_t h, int64_t i, int64_t j) {
+        return within_keys(b, h, i, j) && pattern.allows(i, j, s.queries, s.keys);
+      });
+}
+
 Problem with_params(AttentionShape shape, std::map<std::string, double> params) {
   Problem problem;
   problem.shape = shape;
@@ -84,6 +123,22 @@ std::vector<KernelProfile> make_profiles() {
           .options = {{"--feature-map", "feature_map", "Feature map phi: softmax, elu1 or relu",
                        {"softmax", "elu1", "relu"}},
                       {"--eps", "eps", "Normaliser epsilon (elu1, relu)", {}}},
+      },
+      KernelProfile{
+          .name = "sparse",
+          .default_problem = with_params(demo_shape, {{"window_left", 256}, {"window_right", 256}}),
+          .demo_cases = {{"local(256)", with_params(demo_shape, {{"window_left", 256}, {"window_right", 256}})},
+                         {"local(256)+stride(256) causal",
+                          with_params(demo_shape, {{"window_left", 256}, {"stride", 256}, {"causal", 1}})}},
+          .flop_count = sparse_attention_flops,
+          .reference = sparse_attention_reference,
+          .add_tensors = {},  // the kernel builds the block layout from the pattern
+          .options = {{"--window-left", "window_left", "Local window: keys up to N before the query (-1: off)", {}},
+                      {"--window-right", "window_right", "Local window: keys up to N after the query (-1: off)", {}},
+                      {"--stride", "stride", "Strided part: keys a multiple of N away (0: off)", {}},
+                      {"--stride-one-sided", "stride_one_sided", "Strided part only before the query",
+                       {"no", "yes"}},
+                      {"--num-global", "num_global", "Global tokens: the first N keys and queries", {}}},
       },
   };
 }

@@ -1,0 +1,102 @@
+// The runtime's layout helpers: a pattern's layout lists exactly the blocks
+// holding an allowed pair, flags only blocks wholly allowed, and the checks
+// accept what build_block_layout makes.
+#include <gtest/gtest.h>
+
+#include "sparse_attention_check.hpp"
+
+namespace attnforge::testing {
+namespace {
+
+void expect_exact_layout(const SparsePattern &pattern, int64_t queries, int64_t keys) {
+  SCOPED_TRACE("Nq=" + std::to_string(queries) + " Nk=" + std::to_string(keys));
+  const SparseCase sparse_case{.shape = {1, 1, 1, queries, keys, 1, 1}, .pattern = pattern};
+  const std::vector<uint8_t> mask = dense_mask(sparse_case, 0);
+  SparseCase without_causal = sparse_case;
+  without_causal.pattern.causal = false;
+  const std::vector<uint8_t> pattern_mask = dense_mask(without_causal, 0);
+  const BlockLayout layout = build_block_layout(pattern, queries, keys, kBlockSize);
+  const int64_t query_blocks = (queries + kBlockSize - 1) / kBlockSize;
+  const int64_t key_blocks = (keys + kBlockSize - 1) / kBlockSize;
+  ASSERT_EQ(layout.query_blocks(), query_blocks);
+  for (int64_t qb = 0; qb < query_blocks; ++qb) {
+    int64_t slot = 0;
+    for (int64_t kb = 0; kb < key_blocks; ++kb) {
+      bool any = false, all = true;
+      for (int64_t i = qb * kBlockSize; i < std::min(queries, (qb + 1) * kBlockSize); ++i) {
+        for (int64_t j = kb * kBlockSize; j < std::min(keys, (kb + 1) * kBlockSize); ++j) {
+          any |= mask[i * keys + j] != 0;
+          all &= pattern_mask[i * keys + j] != 0;
+          EXPECT_EQ(pattern.allows(i, j, queries, keys), mask[i * keys + j] != 0) << i << ", " << j;
+        }
+      }
+      const bool listed = slot < layout.counts[qb] && layout.indices[qb * layout.max_blocks + slot] == kb;
+      EXPECT_EQ(listed, any) << "query block " << qb << ", key block " << kb;
+      if (listed) {
+        if (layout.full[qb * layout.max_blocks + slot]) EXPECT_TRUE(all) << "flagged full: " << qb << ", " << kb;
+        ++slot;
+      }
+    }
+    EXPECT_EQ(slot, layout.counts[qb]);
+  }
+  EXPECT_NO_THROW(validate_block_layout(layout.count_view(), layout.index_view(), layout.full_view(), queries,
+                                        keys, kBlockSize));
+}
+
+TEST(SparseBlockLayout, ListsExactlyTheBlocksWithAnAllowedPair) {
+  std::vector<SparsePattern> patterns;
+  for (int64_t left : {-1, 0, 1, 70, 1000})
+    for (int64_t right : {-1, 0, 5})
+      for (bool causal : {false, true}) {
+        SparsePattern pattern;
+        pattern.window_left = left;
+        pattern.window_right = right;
+        pattern.causal = causal;
+        if (left >= 0 || right >= 0) patterns.push_back(pattern);
+      }
+  for (int64_t stride : {1, 3, 64, 100, 1000})
+    for (bool one_sided : {false, true}) {
+      SparsePattern pattern;
+      pattern.stride = stride;
+      pattern.stride_one_sided = one_sided;
+      pattern.causal = stride == 3;
+      patterns.push_back(pattern);
+    }
+  for (int64_t count : {1, 65, 1000})
+    for (bool causal : {false, true}) {
+      SparsePattern pattern;
+      pattern.num_global = count;
+      pattern.causal = causal;
+      pattern.window_left = count == 65 ? 3 : -1;
+      patterns.push_back(pattern);
+    }
+  for (const SparsePattern &pattern : patterns) {
+    SCOPED_TRACE(SparseCase{.pattern = pattern}.describe());
+    expect_exact_layout(pattern, 200, 200);
+    expect_exact_layout(pattern, 70, 300);
+    expect_exact_layout(pattern, 300, 70);
+  }
+}
+
+TEST(SparseBlockLayout, LocalWindowDensityFollowsTheWindow) {
+  SparsePattern pattern;
+  pattern.window_left = 256;
+  pattern.window_right = 256;
+  const BlockLayout layout = build_block_layout(pattern, 16384, 16384, kBlockSize);
+  // Key blocks up to 4 away: δ spans ±(4·64 + 63) > 256 only from 5 away.
+  EXPECT_NEAR(layout.density(), 9.0 / 256, 0.001);
+  EXPECT_EQ(layout.max_blocks, 9);
+}
+
+TEST(SparseBlockLayout, RejectsBadPatternValues) {
+  SparsePattern pattern;
+  pattern.window_left = -2;
+  EXPECT_THROW(build_block_layout(pattern, 10, 10, 64), Error);
+  pattern = {};
+  pattern.stride = -1;
+  EXPECT_THROW(build_block_layout(pattern, 10, 10, 64), Error);
+  EXPECT_THROW(build_block_layout({}, 10, 10, 0), Error);
+}
+
+} // namespace
+} // namespace attnforge::testing

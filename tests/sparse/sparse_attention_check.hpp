@@ -1,0 +1,62 @@
+// Shared by the sparse-attention suites: one problem (`SparseCase`) run on
+// fresh random inputs by the dispatched `sparse` kernel and by every usable
+// sparse variant pinned (tests/support), compared with the double-precision
+// reference under an explicit dense boolean mask that this file derives from
+// docs/sparse.md on its own (not from the runtime's layout helpers).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attnforge/attnforge.hpp"
+#include "attnforge/block_layout.hpp"
+#include "attnforge/reference/reference.hpp"
+#include "attention_check.hpp"
+
+namespace attnforge::testing {
+
+using reference::AttentionShape;
+using reference::MemoryOrder;
+
+constexpr int64_t kBlockSize = 64; // the plugin's layout block size
+
+// A caller-supplied layout: per query block, the key blocks (and their full flags).
+struct ExplicitLayout {
+  std::vector<int32_t> counts;
+  int64_t max_blocks = 1;
+  std::vector<int32_t> indices; // [Nqb, max_blocks]
+  std::vector<uint8_t> full;    // empty: no block_full tensor; else [Nqb, max_blocks]
+};
+
+struct SparseCase {
+  AttentionShape shape;
+  SparsePattern pattern; // its `causal` is the kernel's causal
+  double scale = std::nan("");
+  std::vector<int32_t> kv_len{};
+  MemoryOrder order = MemoryOrder::BHND;
+  std::optional<ExplicitLayout> layout{}; // absent: the kernel builds the pattern's
+
+  std::string describe() const;
+};
+
+// The dense mask of `sparse_case` for batch entry b: mask[i * Nk + j].
+std::vector<uint8_t> dense_mask(const SparseCase &sparse_case, int64_t b);
+
+// The kernel's parameters for `sparse_case`.
+std::map<std::string, double> params_of(const SparseCase &sparse_case);
+
+// Runs the case through the dispatched kernel and every usable variant that
+// fits it; each output must be within the f32 budget of the reference.
+void check_sparse_attention(const SparseCase &sparse_case, const Inspect &inspect = {});
+
+// Random inputs for the case, layout tensors included (views into `layout`).
+reference::AttentionInputs make_sparse_inputs(const SparseCase &sparse_case, reference::Random &random);
+// The layout's tensors as arguments, pointing into `layout`.
+void add_layout_arguments(const ExplicitLayout &layout, int64_t query_blocks,
+                          std::map<std::string, TensorView> &tensors);
+
+} // namespace attnforge::testing

@@ -1,0 +1,154 @@
+"""Sparse attention, f32: attnforge `sparse` against attnforge `full` on the same shape
+and PyTorch's CPU scaled_dot_product_attention with the equivalent dense boolean mask,
+all measured in this one run.
+
+    .venv/bin/python tools/bench/bench_sparse.py [--append docs/performance.md]
+
+Patterns (non-causal, Nq = Nk = N): local(w) keeps |i − j| ≤ w (window_left =
+window_right = w); local(w)+stride(s) also keeps (i − j) ≡ 0 (mod s), the Sparse
+Transformer's "local + dilated" pattern. Density is the kept fraction of 64 × 64 blocks
+(those holding at least one allowed pair: the blocks the kernel visits); the column
+"÷ (density × full)" is sparse time over density × full time, 1.0 when skipping blocks
+costs nothing and each visited block costs what a block of `full` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+import common
+import torch_peer
+
+BLOCK = 64  # the sparse plugin's layout block size
+
+
+@dataclass
+class Pattern:
+    name: str
+    window: int
+    stride: int  # 0: none
+
+    def kernel_options(self) -> list[str]:
+        options = ["--window-left", str(self.window), "--window-right", str(self.window)]
+        return options + (["--stride", str(self.stride)] if self.stride else [])
+
+
+@dataclass
+class CaseResult:
+    seq: int
+    pattern: Pattern
+    density: float
+    sparse: common.Timing
+    full: common.Timing
+    torch: common.Timing | None
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common.add_common_arguments(parser, measures_peak=False)
+    parser.add_argument("--seq", type=int, nargs="+", default=[4096, 16384],
+                        help="sequence lengths Nq = Nk (default: %(default)s)")
+    parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--heads", type=int, default=8)
+    parser.add_argument("--head-dim", type=int, default=64)
+    parser.add_argument("--window", type=int, default=256, help="local window w (default: %(default)s)")
+    parser.add_argument("--stride", type=int, default=256, help="stride s (default: %(default)s)")
+    parser.add_argument("--no-torch", action="store_true", help="leave out the PyTorch column")
+    return parser.parse_args()
+
+
+def dense_mask(torch, seq: int, pattern: Pattern):
+    """[N, N] bool, True where query i may attend to key j (docs/sparse.md)."""
+    positions = torch.arange(seq)
+    distance = positions[:, None] - positions[None, :]
+    mask = distance.abs() <= pattern.window
+    if pattern.stride:
+        mask |= distance.remainder(pattern.stride) == 0
+    return mask
+
+
+def block_density(torch, mask) -> float:
+    seq = mask.shape[0]
+    blocks = -(-seq // BLOCK)
+    padded = torch.zeros(blocks * BLOCK, blocks * BLOCK, dtype=torch.bool)
+    padded[:seq, :seq] = mask
+    visited = padded.view(blocks, BLOCK, blocks, BLOCK).any(dim=3).any(dim=1)
+    return visited.float().mean().item()
+
+
+def time_attnforge(arguments: argparse.Namespace, kernel: str, seq: int,
+                   options: list[str]) -> tuple[common.Timing, str]:
+    command = [arguments.cli, "bench", kernel, "--batch", str(arguments.batch),
+               "--heads", str(arguments.heads), "--seq", str(seq),
+               "--head-dim", str(arguments.head_dim), "--repeats", str(arguments.repeats),
+               "--warmup", str(arguments.warmup), "--json", *options]
+    result = common.run_json(command, arguments.threads)
+    return common.Timing(result["median_ms"], result["min_ms"], result.get("samples", [])), result["variant"]
+
+
+def time_torch(torch, arguments: argparse.Namespace, seq: int, mask) -> common.Timing:
+    shape = (arguments.batch, arguments.heads, seq, arguments.head_dim)
+    q, k, v = (torch.randn(shape, dtype=torch.float32) for _ in range(3))
+    attention = torch.nn.functional.scaled_dot_product_attention
+    with torch.inference_mode():
+        return common.time_calls(lambda: attention(q, k, v, attn_mask=mask),
+                                 arguments.repeats, arguments.warmup)
+
+
+def results_table(results: list[CaseResult]) -> str:
+    rows = []
+    for r in results:
+        expected = r.density * r.full.median_ms
+        torch_ms = r.torch.median_ms if r.torch else None
+        speed_up = common.ratio_text(torch_ms, r.sparse.median_ms)
+        rows.append([r.seq, r.pattern.name, f"{r.density:.3f}", f"{r.sparse.median_ms:.2f}",
+                     f"{r.full.median_ms:.2f}", common.ratio_text(r.sparse.median_ms, expected),
+                     f"{torch_ms:.2f}" if torch_ms else "—",
+                     speed_up + ("×" if speed_up != "—" else "")])
+    headers = ["N", "pattern", "density", "sparse ms", "full ms", "÷ (density × full)",
+               "torch masked ms", "speed-up vs torch"]
+    return common.markdown_table(headers, rows)
+
+
+def main() -> int:
+    arguments = parse_arguments()
+    common.require_executable(arguments.cli, "the attnforge CLI",
+                              "build it with `cmake --build --preset release`, or pass --cli PATH")
+    torch = torch_peer.import_torch(arguments.threads)  # also builds the masks and densities
+    patterns = [Pattern(f"local({arguments.window})+stride({arguments.stride})", arguments.window,
+                        arguments.stride),
+                Pattern(f"local({arguments.window})", arguments.window, 0)]
+    results, variants = [], set()
+    for seq in arguments.seq:
+        print(f"N={seq} full ...", file=sys.stderr, flush=True)
+        full, variant = time_attnforge(arguments, "full", seq, [])
+        variants.add(variant)
+        for pattern in patterns:
+            print(f"N={seq} {pattern.name} ...", file=sys.stderr, flush=True)
+            mask = dense_mask(torch, seq, pattern)
+            sparse, variant = time_attnforge(arguments, "sparse", seq, pattern.kernel_options())
+            variants.add(variant)
+            torch_timing = None if arguments.no_torch else time_torch(torch, arguments, seq, mask)
+            results.append(CaseResult(seq, pattern, block_density(torch, mask), sparse, full, torch_timing))
+            del mask
+
+    table = results_table(results)
+    print(table)
+    if arguments.append:
+        notes = [f"Shape: f32, B={arguments.batch} H={arguments.heads} D={arguments.head_dim}, "
+                 f"Nq = Nk = N, non-causal; median of {arguments.repeats} calls after "
+                 f"{arguments.warmup} warm-up; {arguments.threads} threads for every peer",
+                 f"Density: kept fraction of {BLOCK} × {BLOCK} blocks; "
+                 "÷ (density × full) = sparse ms / (density × full ms)",
+                 f"attnforge variants: {', '.join(f'`{v}`' for v in sorted(variants))}"]
+        if not arguments.no_torch:
+            notes.append(f"Peer: {torch_peer.describe_torch(torch)}, `scaled_dot_product_attention` "
+                         "with the dense boolean `attn_mask` [N, N]")
+        common.append_report(arguments.append, common.run_header("Sparse attention", notes), table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(common.run_main(main))
