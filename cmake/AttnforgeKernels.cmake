@@ -126,3 +126,23 @@ function(attnforge_add_plugin name)
     INSTALL_RPATH "$ORIGIN/../..")
   install(TARGETS ${name} LIBRARY DESTINATION "${ATTNFORGE_PLUGIN_SUBDIR}")
 endfunction()
+
+# One kernel family's plugin, end to end: every variant compiled by
+# attnforge_add_kernel, the variant table written, and the plugin `plugin`
+# built from SOURCES and those libraries. Takes attnforge_add_kernel's
+# arguments (without OUT_VARIANTS) plus SOURCES.
+function(attnforge_add_kernel_plugin plugin)
+  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE" "HEAD_DIMS;TARGETS;EXTRA_PARAMS;SOURCES" ${ARGN})
+  attnforge_add_kernel(
+    KERNEL ${ARG_KERNEL} GENERATOR ${ARG_GENERATOR} GENERATOR_TARGET ${ARG_GENERATOR_TARGET}
+    DTYPE ${ARG_DTYPE} HEAD_DIMS ${ARG_HEAD_DIMS} TARGETS ${ARG_TARGETS} EXTRA_PARAMS ${ARG_EXTRA_PARAMS}
+    OUT_VARIANTS variants)
+  attnforge_write_variant_table(${ARG_KERNEL} "${CMAKE_CURRENT_BINARY_DIR}" ${variants})
+  set(libraries "")
+  foreach (entry IN LISTS variants)
+    string(REPLACE "|" ";" fields "${entry}")
+    list(GET fields 1 function)
+    list(APPEND libraries ${function})
+  endforeach ()
+  attnforge_add_plugin(${plugin} SOURCES ${ARG_SOURCES} KERNEL_LIBRARIES ${libraries})
+endfunction()

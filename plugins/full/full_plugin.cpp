@@ -9,6 +9,7 @@
 #include "attnforge/plugin_abi.h"
 #include "full_variant_headers.inc"
 #include "halide_call.h"
+#include "plugin_entry.h"
 
 namespace {
 
@@ -67,9 +68,6 @@ const af_variant kVariants[] = {
 #include "full_variants.inc"
 };
 
-const af_plugin kPlugin = {AF_ABI_MAJOR, AF_ABI_MINOR, "full", "0.1.0", kVariants,
-                           static_cast<int32_t>(sizeof(kVariants) / sizeof(kVariants[0]))};
-
 } // namespace
 
-extern "C" __attribute__((visibility("default"))) const af_plugin *attnforge_plugin_entry(void) { return &kPlugin; }
+ATTNFORGE_PLUGIN_ENTRY("full", "0.1.0", kVariants)

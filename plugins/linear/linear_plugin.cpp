@@ -7,6 +7,7 @@
 
 #include "attnforge/plugin_abi.h"
 #include "halide_call.h"
+#include "plugin_entry.h"
 #include "linear_variant_headers.inc"
 
 namespace {
@@ -38,7 +39,7 @@ const af_param_spec kParams[kParamCount] = {
 };
 
 int32_t check(const af_call *call, char *message, size_t capacity) {
-  if (call->params[kCausal] != 0 && call->params[kFeatureMap] == kSoftmax) {
+  if (call->params[kCausal] != 0 && call->params[kFeatureMap] == static_cast<double>(kSoftmax)) {
     attnforge::plugins::write_message(
         message, capacity,
         "parameter 'feature_map': causal linear attention supports elu1 (1) and relu (2), got softmax (0); "
@@ -84,9 +85,6 @@ const af_variant kVariants[] = {
 #include "linear_variants.inc"
 };
 
-const af_plugin kPlugin = {AF_ABI_MAJOR, AF_ABI_MINOR, "linear", "0.1.0", kVariants,
-                           static_cast<int32_t>(sizeof(kVariants) / sizeof(kVariants[0]))};
-
 } // namespace
 
-extern "C" __attribute__((visibility("default"))) const af_plugin *attnforge_plugin_entry(void) { return &kPlugin; }
+ATTNFORGE_PLUGIN_ENTRY("linear", "0.1.0", kVariants)

@@ -15,6 +15,7 @@
 #include "attnforge/error.hpp"
 #include "attnforge/plugin_abi.h"
 #include "halide_call.h"
+#include "plugin_entry.h"
 #include "sparse_variant_headers.inc"
 
 namespace {
@@ -184,9 +185,6 @@ const af_variant kVariants[] = {
 #include "sparse_variants.inc"
 };
 
-const af_plugin kPlugin = {AF_ABI_MAJOR, AF_ABI_MINOR, "sparse", "0.1.0", kVariants,
-                           static_cast<int32_t>(sizeof(kVariants) / sizeof(kVariants[0]))};
-
 } // namespace
 
-extern "C" __attribute__((visibility("default"))) const af_plugin *attnforge_plugin_entry(void) { return &kPlugin; }
+ATTNFORGE_PLUGIN_ENTRY("sparse", "0.1.0", kVariants)
