@@ -39,18 +39,6 @@ def parse_arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def time_attnforge(arguments: argparse.Namespace, seq: int, causal: bool) -> tuple[common.Timing, str]:
-    command = [arguments.cli, "bench", "full", "--batch", str(arguments.batch),
-               "--heads", str(arguments.heads), "--seq", str(seq),
-               "--head-dim", str(arguments.head_dim), "--repeats", str(arguments.repeats),
-               "--warmup", str(arguments.warmup), "--json"]
-    if causal:
-        command.append("--causal")
-    result = common.run_json(command, arguments.threads)
-    timing = common.Timing(result["median_ms"], result["min_ms"], result.get("samples", []))
-    return timing, result["variant"]
-
-
 def time_torch(torch, arguments: argparse.Namespace, seq: int, causal: bool) -> common.Timing:
     shape = (arguments.batch, arguments.heads, seq, arguments.head_dim)
     q, k, v = (torch.randn(shape, dtype=torch.float32) for _ in range(3))
@@ -96,7 +84,7 @@ def main() -> int:
     for seq in arguments.seq:
         for causal in (False, True):
             print(f"N={seq} causal={causal} ...", file=sys.stderr, flush=True)
-            attnforge, variant = time_attnforge(arguments, seq, causal)
+            attnforge, variant = common.time_attnforge(arguments, "full", seq, ["--causal"] if causal else [])
             variants.add(variant)
             torch_timing = time_torch(torch, arguments, seq, causal) if torch else None
             results.append(CaseResult(seq, causal, attnforge, torch_timing))

@@ -42,18 +42,6 @@ def parse_arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def time_attnforge(arguments: argparse.Namespace, seq: int, causal: bool) -> tuple[common.Timing, str]:
-    command = [arguments.cli, "bench", "linear", "--batch", str(arguments.batch),
-               "--heads", str(arguments.heads), "--seq", str(seq),
-               "--head-dim", str(arguments.head_dim), "--repeats", str(arguments.repeats),
-               "--warmup", str(arguments.warmup), "--json",
-               "--feature-map", "elu1" if causal else "softmax"]
-    if causal:
-        command.append("--causal")
-    result = common.run_json(command, arguments.threads)
-    return common.Timing(result["median_ms"], result["min_ms"], result.get("samples", [])), result["variant"]
-
-
 def reference_functions(torch):
     """lucidrains' linear_attn and causal_linear_attn (bucket 64), as published."""
     def linear_attention(q, k, v):
@@ -120,7 +108,9 @@ def main() -> int:
     for seq in arguments.seq:
         for causal in (False, True):
             print(f"N={seq} causal={causal} ...", file=sys.stderr, flush=True)
-            attnforge, variant = time_attnforge(arguments, seq, causal)
+            # The reference code's causal form is elu+1-based; its non-causal form is softmax.
+            options = ["--feature-map", "elu1", "--causal"] if causal else ["--feature-map", "softmax"]
+            attnforge, variant = common.time_attnforge(arguments, "linear", seq, options)
             variants.add(variant)
             eager, compiled = time_torch(torch, arguments, seq, causal, compiled_cache) if torch else (None, None)
             results.append(CaseResult(seq, causal, attnforge, eager, compiled))

@@ -78,16 +78,6 @@ def block_density(torch, mask) -> float:
     return visited.float().mean().item()
 
 
-def time_attnforge(arguments: argparse.Namespace, kernel: str, seq: int,
-                   options: list[str]) -> tuple[common.Timing, str]:
-    command = [arguments.cli, "bench", kernel, "--batch", str(arguments.batch),
-               "--heads", str(arguments.heads), "--seq", str(seq),
-               "--head-dim", str(arguments.head_dim), "--repeats", str(arguments.repeats),
-               "--warmup", str(arguments.warmup), "--json", *options]
-    result = common.run_json(command, arguments.threads)
-    return common.Timing(result["median_ms"], result["min_ms"], result.get("samples", [])), result["variant"]
-
-
 def time_torch(torch, arguments: argparse.Namespace, seq: int, mask) -> common.Timing:
     shape = (arguments.batch, arguments.heads, seq, arguments.head_dim)
     q, k, v = (torch.randn(shape, dtype=torch.float32) for _ in range(3))
@@ -123,12 +113,12 @@ def main() -> int:
     results, variants = [], set()
     for seq in arguments.seq:
         print(f"N={seq} full ...", file=sys.stderr, flush=True)
-        full, variant = time_attnforge(arguments, "full", seq, [])
+        full, variant = common.time_attnforge(arguments, "full", seq, [])
         variants.add(variant)
         for pattern in patterns:
             print(f"N={seq} {pattern.name} ...", file=sys.stderr, flush=True)
             mask = dense_mask(torch, seq, pattern)
-            sparse, variant = time_attnforge(arguments, "sparse", seq, pattern.kernel_options())
+            sparse, variant = common.time_attnforge(arguments, "sparse", seq, pattern.kernel_options())
             variants.add(variant)
             torch_timing = None if arguments.no_torch else time_torch(torch, arguments, seq, mask)
             results.append(CaseResult(seq, pattern, block_density(torch, mask), sparse, full, torch_timing))

@@ -85,6 +85,18 @@ def tool_environment(threads: int) -> dict[str, str]:
     return environment
 
 
+def time_attnforge(arguments: argparse.Namespace, kernel: str, seq: int,
+                   options: Sequence[str] = ()) -> tuple["Timing", str]:
+    """Times `attnforge bench <kernel>` on B=arguments.batch, H=arguments.heads, Nq = Nk = seq,
+    D = Dv = arguments.head_dim, plus the family's `options`; returns the timing and variant."""
+    command = [arguments.cli, "bench", kernel, "--batch", str(arguments.batch),
+               "--heads", str(arguments.heads), "--seq", str(seq),
+               "--head-dim", str(arguments.head_dim), "--repeats", str(arguments.repeats),
+               "--warmup", str(arguments.warmup), "--json", *options]
+    result = run_json(command, arguments.threads)
+    return Timing(result["median_ms"], result["min_ms"], result.get("samples", [])), result["variant"]
+
+
 def run_json(command: Sequence[str | os.PathLike], threads: int) -> dict:
     """Runs a tool that prints one JSON object on its last stdout line, and returns it."""
     printable = shlex.join(str(part) for part in command)
