@@ -1,10 +1,23 @@
-// The one C entry point every plugin exports: its ABI version, name and
-// version, over the variant table `variants` (a C array in the plugin).
+// What every plugin's variant table and entry point look like, stated once.
+//
+// A plugin defines, in its own anonymous namespace, kTensors/kTensorCount and
+// kParams/kParamCount (its specs), check (or a null af_check_fn named check)
+// and the template run<pipeline>; then
+//   const af_variant kVariants[] = {
+//   #include "<kernel>_variants.inc"   // rows written by attnforge_write_variant_table
+//   };
+//   ATTNFORGE_PLUGIN_ENTRY("<kernel>", "<version>", kVariants)
 #pragma once
 
 #include <cstdint>
 
 #include "attnforge/plugin_abi.h"
+
+// One row of the generated table: an f32 CPU variant specialised for head size
+// `head_dim` (0 = any) for both D and Dv.
+#define ATTNFORGE_VARIANT(id, kernel, function, head_dim, target, features, priority)                    \
+  af_variant{id,          kernel,      AF_DTYPE_F32, head_dim, head_dim, AF_DEVICE_CPU, target, (features), \
+             (priority),  kTensors,    kTensorCount, kParams,  kParamCount, check,      run<function>},
 
 #define ATTNFORGE_PLUGIN_ENTRY(name, version, variants)                                                  \
   extern "C" __attribute__((visibility("default"))) const af_plugin *attnforge_plugin_entry(void) {      \

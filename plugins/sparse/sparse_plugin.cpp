@@ -177,10 +177,6 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
       message, capacity);
 }
 
-#define ATTNFORGE_VARIANT(id, function, head_dim, target, features, priority)                                 \
-  af_variant{id,       "sparse",     AF_DTYPE_F32, head_dim, head_dim, AF_DEVICE_CPU, target, (features),     \
-             priority, kTensors,     kTensorCount, kParams,  kParamCount, check,        run<function>},
-
 const af_variant kVariants[] = {
 #include "sparse_variants.inc"
 };

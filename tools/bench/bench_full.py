@@ -73,8 +73,7 @@ def results_table(arguments: argparse.Namespace, results: list[CaseResult],
 
 def main() -> int:
     arguments = parse_arguments()
-    common.require_executable(arguments.cli, "the attnforge CLI",
-                              "build it with `cmake --build --preset release`, or pass --cli PATH")
+    common.require_cli(arguments)
     torch = None if arguments.no_torch else torch_peer.import_torch(arguments.threads)
     peak_before = common.measure_fma_peak(arguments.peak, arguments.threads)
     print(f"FMA peak: {peak_before['gflops']:.1f} GFLOP/s ({peak_before['isa']}, "

@@ -101,8 +101,7 @@ def results_table(arguments: argparse.Namespace, results: list[CaseResult]) -> s
 
 def main() -> int:
     arguments = parse_arguments()
-    common.require_executable(arguments.cli, "the attnforge CLI",
-                              "build it with `cmake --build --preset release`, or pass --cli PATH")
+    common.require_cli(arguments)
     torch = None if arguments.no_torch else torch_peer.import_torch(arguments.threads)
     results, variants, compiled_cache = [], set(), {}
     for seq in arguments.seq:

@@ -104,8 +104,7 @@ def results_table(results: list[CaseResult]) -> str:
 
 def main() -> int:
     arguments = parse_arguments()
-    common.require_executable(arguments.cli, "the attnforge CLI",
-                              "build it with `cmake --build --preset release`, or pass --cli PATH")
+    common.require_cli(arguments)
     torch = torch_peer.import_torch(arguments.threads)  # also builds the masks and densities
     patterns = [Pattern(f"local({arguments.window})+stride({arguments.stride})", arguments.window,
                         arguments.stride),

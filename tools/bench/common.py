@@ -85,6 +85,12 @@ def tool_environment(threads: int) -> dict[str, str]:
     return environment
 
 
+def require_cli(arguments: argparse.Namespace) -> None:
+    """Fails with one clear message when the attnforge CLI named by --cli is not built."""
+    require_executable(arguments.cli, "the attnforge CLI",
+                       "build it with `cmake --build --preset release`, or pass --cli PATH")
+
+
 def time_attnforge(arguments: argparse.Namespace, kernel: str, seq: int,
                    options: Sequence[str] = ()) -> tuple["Timing", str]:
     """Times `attnforge bench <kernel>` on B=arguments.batch, H=arguments.heads, Nq = Nk = seq,

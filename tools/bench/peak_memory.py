@@ -60,8 +60,7 @@ def tensor_bytes(arguments: argparse.Namespace, seq: int) -> int:
 
 def main() -> int:
     arguments = parse_arguments()
-    common.require_executable(arguments.cli, "the attnforge CLI",
-                              "build it with `cmake --build --preset release`, or pass --cli PATH")
+    common.require_cli(arguments)
     rows = []
     for seq in arguments.seq:
         command = [str(arguments.cli), "run", arguments.kernel, "--batch", str(arguments.batch),
