@@ -12,10 +12,12 @@
 //     context = Σ_j φ(k_j) ⊗ v_j  (D×Dv),   key_sum = Σ_j φ(k_j)  (D)
 //     softmax:    out_i = φ(q_i)ᵀ context                       (no normaliser)
 //     elu1, relu: out_i = φ(q_i)ᵀ context / (φ(q_i)ᵀ key_sum + eps)
+//     summed tile by tile; softmax's φ(k) is normalised over the keys once
+//     the sums are complete.
 //   causal (query i sees keys j ≤ p_i = i + Nk − Nq, bottom-right aligned):
-//     the same sums over j ≤ p_i only; keys are cut into chunks of C, whole
-//     earlier chunks come from exclusive prefix sums of per-chunk sums, and the
-//     query's own chunk is summed exactly, pair by pair.
+//     the same sums over j ≤ p_i only: whole earlier segments and chunks
+//     from two levels of exclusive prefix sums, the query's own chunk summed
+//     exactly, pair by pair.
 //     softmax + causal is not defined here (the plugin rejects it): a causal
 //     softmax over keys would renormalise every feature per query prefix,
 //     which is neither lucidrains' bucketed form nor a prefix sum.
@@ -28,13 +30,14 @@
 // multiply the number of compiled variants, while their cost at run time is
 // one select per feature (O(N·D), against O(N·D·Dv) for the contractions)
 // and, for causal, a specialised loop nest chosen once per call.
-// Sums are taken per chunk and then over chunks in both paths, which keeps
-// f32 rounding at O(√C + √(N/C)) ulps rather than O(√N) for long sequences.
+// Sums are taken per tile (or chunk, or segment) and then over those, which
+// keeps f32 rounding well below a single running sum's O(√N) ulps.
 #include "Halide.h"
 
 #include "attention_inputs.h"
 #include "cpu/linear_attention_cpu.h"
 #include "linear_attention_stages.h"
+#include "online_softmax.h" // online_softmax_result: a sum that may be 0
 
 namespace attnforge::generators {
 
@@ -44,7 +47,12 @@ class LinearAttention : public Generator<LinearAttention> {
  public:
   GeneratorParam<int> head_dim{"head_dim", 0};   // 0: any D
   GeneratorParam<int> value_dim{"value_dim", 0}; // 0: any Dv
+  // Non-causal: keys summed per tile before the tile joins the running
+  // sums. Causal: keys per chunk (the exact in-chunk part is quadratic in
+  // it) and chunks per segment (the unit of the two-level prefix scan).
+  GeneratorParam<int> keys_per_tile{"keys_per_tile", 128};
   GeneratorParam<int> keys_per_chunk{"keys_per_chunk", 64};
+  GeneratorParam<int> chunks_per_segment{"chunks_per_segment", 32};
   schedules::LinearAttentionCpuTunables cpu_tunables;
 
   Input<Buffer<float, 4>> q{"q"};
@@ -64,7 +72,6 @@ class LinearAttention : public Generator<LinearAttention> {
     const AttentionShape shape = attention_shape(q, k, v);
     const int C = keys_per_chunk;
     const Expr softmax = feature_map == 0, elu1 = feature_map == 1;
-    const Expr chunks = (shape.keys + C - 1) / C;
     Expr kv_head = h / (shape.query_heads / shape.kv_heads);
 
     // Keys past Nk exist only in the last, ragged chunk: they are not visible
@@ -73,82 +80,123 @@ class LinearAttention : public Generator<LinearAttention> {
     // schedule's ragged query tile, which out never stores.
     Expr key = min(j, shape.keys - 1);
     Expr query = min(i, shape.queries - 1);
-    Expr visible = j < kv_len(b) && key_mask(key, b) != 0;
+    auto is_visible = [&](const Expr &key_index) {
+      return key_index < kv_len(b) && key_mask(min(key_index, shape.keys - 1), b) != 0;
+    };
+    Expr visible = is_visible(j);
 
-    // φ(q): softmax over features, or elementwise. The softmax statistics
-    // are only needed by the softmax map, so other maps reduce over nothing.
+    // φ(q), up to a per-row factor: softmax's exp(q − max_d q) is divided by
+    // its row sum only at the end, with the normaliser.
     const Expr features_for_softmax = select(softmax, shape.features, 0);
     RDom features_for_max(0, features_for_softmax, "over_features_max");
-    RDom features_for_sum(0, features_for_softmax, "over_features_sum");
     s.query_max(i, h, b) = Float(32).min();
     s.query_max(i, h, b) = max(s.query_max(i, h, b), q(features_for_max, query, h, b));
-    s.query_exp_sum(i, h, b) = 0.0f;
-    s.query_exp_sum(i, h, b) += exp_nonpositive(q(features_for_sum, query, h, b) - s.query_max(i, h, b));
     Expr q_value = q(d, query, h, b);
-    s.features_q(d, i, h, b) =
-        select(softmax, exp_nonpositive(q_value - s.query_max(i, h, b)) / s.query_exp_sum(i, h, b),
-               elu1, elu_plus_one(q_value), max(q_value, 0.0f));
+    s.features_q(d, i, h, b) = select(softmax, exp_nonpositive(q_value - s.query_max(i, h, b)),
+                                      elementwise_feature(q_value, elu1));
 
-    // φ(k): softmax over the visible keys, per feature (statistics likewise).
-    const Expr keys_for_softmax = select(softmax, shape.keys, 0);
-    RDom keys_for_max(0, keys_for_softmax, "over_keys_max");
-    RDom keys_for_sum(0, keys_for_softmax, "over_keys_sum");
-    // Masked keys are −∞ before the softmax: they join neither max nor sum.
-    auto is_visible = [&](const Expr &key_index) {
-      return key_index < kv_len(b) && key_mask(key_index, b) != 0;
-    };
-    s.key_max(d, g, b) = Float(32).min();
+    // Non-causal φ(K)ᵀV and Σφ(K), tile by tile. softmax's φ(k) needs the
+    // max over the visible keys of each feature first (the only extra pass
+    // over k); its division by the sum over keys waits until the sums are
+    // complete, so φ(k) here is exp(k − max) and each exp is taken once.
+    RDom keys_for_max(0, select(softmax, shape.keys, 0), "over_keys_max");
+    s.key_max(d, g, b) = select(softmax, Float(32).min(), 0.0f);
     s.key_max(d, g, b) = max(s.key_max(d, g, b), select(is_visible(keys_for_max), k(d, keys_for_max, g, b),
                                                         Float(32).min()));
-    s.key_exp_sum(d, g, b) = 0.0f;
-    s.key_exp_sum(d, g, b) +=
-        select(is_visible(keys_for_sum), exp_nonpositive(k(d, keys_for_sum, g, b) - s.key_max(d, g, b)), 0.0f);
     Expr k_value = k(d, key, g, b);
-    s.features_k(d, j, g, b) =
-        select(!visible, 0.0f,
-               softmax, exp_nonpositive(k_value - s.key_max(d, g, b)) / s.key_exp_sum(d, g, b),
-               elu1, elu_plus_one(k_value), max(k_value, 0.0f));
+    s.features_k(d, j, g, b) = select(!visible, 0.0f, softmax, exp_nonpositive(k_value - s.key_max(d, g, b)),
+                                      elementwise_feature(k_value, elu1));
 
-    // Non-causal: per-chunk sums, then their total.
-    define_chunk_sums(s.chunk_context, s.chunk_key_sum, g, g, s.over_chunk_keys_context, s.over_chunk_keys_sum);
-    const Expr noncausal_chunks = select(causal, 0, chunks);
-    RDom chunks_for_context(0, noncausal_chunks, "over_chunks_context");
-    RDom chunks_for_sum(0, noncausal_chunks, "over_chunks_sum");
-    s.context(dv, d, g, b) = 0.0f;
-    s.context(dv, d, g, b) += s.chunk_context(dv, d, chunks_for_context, g, b);
+    const int T = keys_per_tile;
+    Var &key_tile = s.key_tile;
+    RDom tile_keys_for_context(0, T, "over_tile_keys_context");
+    RDom tile_keys_for_sum(0, T, "over_tile_keys_sum");
+    Expr context_key = key_tile * T + tile_keys_for_context;
+    s.tile_context(dv, d, key_tile, g, b) = 0.0f;
+    s.tile_context(dv, d, key_tile, g, b) +=
+        s.features_k(d, context_key, g, b) * v(dv, min(context_key, shape.keys - 1), g, b);
+    s.tile_key_sum(d, key_tile, g, b) = 0.0f;
+    s.tile_key_sum(d, key_tile, g, b) += s.features_k(d, key_tile * T + tile_keys_for_sum, g, b);
+
+    const Expr noncausal_tiles = select(causal, 0, (shape.keys + T - 1) / T);
+    // One RDom for both sums, so a schedule can run them in one loop.
+    RDom over_tiles(0, noncausal_tiles, "over_tiles");
+    s.context_sum(dv, d, g, b) = 0.0f;
+    s.context_sum(dv, d, g, b) += s.tile_context(dv, d, over_tiles, g, b);
     s.key_sum(d, g, b) = 0.0f;
-    s.key_sum(d, g, b) += s.chunk_key_sum(d, chunks_for_sum, g, b);
+    s.key_sum(d, g, b) += s.tile_key_sum(d, over_tiles, g, b);
+    // softmax: φ(k) normalised over the keys (all 0 when no key is visible).
+    s.context(dv, d, g, b) =
+        select(softmax, online_softmax_result(s.context_sum(dv, d, g, b), s.key_sum(d, g, b)),
+               s.context_sum(dv, d, g, b));
 
+    // out_i = φ(q_i)ᵀ context / normaliser_i, where the normaliser is
+    // softmax's Σ_d exp(q − max) (φ(q) was left unnormalised), or
+    // φ(q_i)ᵀ Σφ(K) + eps for the other maps.
     RDom features_for_numerator(0, shape.features, "over_features_numerator");
     RDom features_for_normaliser(0, shape.features, "over_features_normaliser");
     s.numerator(dv, i, h, b) = 0.0f;
     s.numerator(dv, i, h, b) +=
         s.features_q(features_for_numerator, i, h, b) * s.context(dv, features_for_numerator, kv_head, b);
-    s.normaliser(i, h, b) = eps;
-    s.normaliser(i, h, b) +=
-        s.features_q(features_for_normaliser, i, h, b) * s.key_sum(features_for_normaliser, kv_head, b);
+    s.normaliser(i, h, b) = select(softmax, 0.0f, eps);
+    s.normaliser(i, h, b) += s.features_q(features_for_normaliser, i, h, b) *
+                             select(softmax, 1.0f, s.key_sum(features_for_normaliser, kv_head, b));
+    s.inverse_normaliser(i, h, b) = 1.0f / s.normaliser(i, h, b);
 
-    // Causal: the same chunk sums per query head, scanned into exclusive
-    // prefixes: prefix(c) holds every key of chunks 0 … c−1.
-    define_chunk_sums(s.causal_chunk_context, s.causal_chunk_key_sum, h, kv_head,
-                      s.over_causal_chunk_keys_context, s.over_causal_chunk_keys_sum);
-    const Expr scanned_chunks = select(causal, chunks - 1, 0);
-    RDom prefix_for_context(0, scanned_chunks, "over_prefix_context");
-    RDom prefix_for_sum(0, scanned_chunks, "over_prefix_sum");
-    s.prefix_context(dv, d, c, h, b) = 0.0f;
-    s.prefix_context(dv, d, prefix_for_context + 1, h, b) =
-        s.prefix_context(dv, d, prefix_for_context, h, b) +
-        s.causal_chunk_context(dv, d, prefix_for_context, h, b);
-    s.prefix_key_sum(d, c, h, b) = 0.0f;
-    s.prefix_key_sum(d, prefix_for_sum + 1, h, b) =
-        s.prefix_key_sum(d, prefix_for_sum, h, b) + s.causal_chunk_key_sum(d, prefix_for_sum, h, b);
+    // Causal (elu1 and relu; the plugin rejects softmax + causal). Keys are
+    // cut into chunks of C and chunks into segments of S chunks. A query in
+    // chunk c of segment σ sees: every key of earlier segments (an exclusive
+    // scan of per-segment sums), the earlier chunks of its own segment (a
+    // scan within the segment, starting from the segment's prefix), and the
+    // keys of its own chunk up to p_i, pair by pair. Segments make the scan
+    // state O(N/(C·S) + S) per head instead of one state per chunk, and let
+    // segments run in parallel.
+    const int S = chunks_per_segment;
+    const int segment_keys = C * S;
+    const Expr segments = (shape.keys + segment_keys - 1) / segment_keys;
+    Var &sg = s.segment;
+    s.causal_features_k(d, j, g, b) = select(!visible, 0.0f, elementwise_feature(k_value, elu1));
+
+    RDom segment_keys_for_context(0, segment_keys, "over_segment_keys_context");
+    RDom segment_keys_for_sum(0, segment_keys, "over_segment_keys_sum");
+    Expr segment_key = sg * segment_keys + segment_keys_for_context;
+    s.segment_context(dv, d, sg, h, b) = 0.0f;
+    s.segment_context(dv, d, sg, h, b) += s.causal_features_k(d, segment_key, kv_head, b) *
+                                          v(dv, min(segment_key, shape.keys - 1), kv_head, b);
+    s.segment_key_sum(d, sg, h, b) = 0.0f;
+    s.segment_key_sum(d, sg, h, b) +=
+        s.causal_features_k(d, sg * segment_keys + segment_keys_for_sum, kv_head, b);
+
+    const Expr scanned_segments = select(causal, segments - 1, 0);
+    RDom segments_for_context(0, scanned_segments, "over_segments_context");
+    RDom segments_for_sum(0, scanned_segments, "over_segments_sum");
+    s.segment_prefix_context(dv, d, sg, h, b) = 0.0f;
+    s.segment_prefix_context(dv, d, segments_for_context + 1, h, b) =
+        s.segment_prefix_context(dv, d, segments_for_context, h, b) +
+        s.segment_context(dv, d, segments_for_context, h, b);
+    s.segment_prefix_key_sum(d, sg, h, b) = 0.0f;
+    s.segment_prefix_key_sum(d, segments_for_sum + 1, h, b) =
+        s.segment_prefix_key_sum(d, segments_for_sum, h, b) + s.segment_key_sum(d, segments_for_sum, h, b);
+
+    define_chunk_sums(s.chunk_context, s.chunk_key_sum, h, kv_head, s.over_chunk_keys_context,
+                      s.over_chunk_keys_sum);
+    RDom chunks_for_context(0, S - 1, "over_chunks_context");
+    RDom chunks_for_sum(0, S - 1, "over_chunks_sum");
+    s.prefix_context(dv, d, c, sg, h, b) = s.segment_prefix_context(dv, d, sg, h, b);
+    s.prefix_context(dv, d, chunks_for_context + 1, sg, h, b) =
+        s.prefix_context(dv, d, chunks_for_context, sg, h, b) +
+        s.chunk_context(dv, d, sg * S + chunks_for_context, h, b);
+    s.prefix_key_sum(d, c, sg, h, b) = s.segment_prefix_key_sum(d, sg, h, b);
+    s.prefix_key_sum(d, chunks_for_sum + 1, sg, h, b) =
+        s.prefix_key_sum(d, chunks_for_sum, sg, h, b) + s.chunk_key_sum(d, sg * S + chunks_for_sum, h, b);
 
     Expr last_key = i + shape.keys - shape.queries; // p_i; < 0: the row sees no key
     Expr query_chunk = select(causal, max(last_key, 0) / C, 0);
+    Expr chunk_in_segment = query_chunk % S, query_segment = query_chunk / S;
     RDom features_for_scores(0, shape.features, "over_features_scores");
     s.chunk_scores(r, i, h, b) = 0.0f;
     s.chunk_scores(r, i, h, b) += s.features_q(features_for_scores, i, h, b) *
-                                  s.features_k(features_for_scores, query_chunk * C + r, kv_head, b);
+                                  s.causal_features_k(features_for_scores, query_chunk * C + r, kv_head, b);
     RDom chunk_keys_for_numerator(0, C, "over_chunk_keys_numerator");
     RDom chunk_keys_for_normaliser(0, C, "over_chunk_keys_normaliser");
     auto own_chunk_score = [&](const Expr &key_in_chunk) {
@@ -157,33 +205,40 @@ class LinearAttention : public Generator<LinearAttention> {
     RDom features_for_prefix(0, shape.features, "over_features_prefix");
     RDom features_for_prefix_sum(0, shape.features, "over_features_prefix_sum");
     s.causal_numerator(dv, i, h, b) = 0.0f;
-    s.causal_numerator(dv, i, h, b) += s.features_q(features_for_prefix, i, h, b) *
-                                       s.prefix_context(dv, features_for_prefix, query_chunk, h, b);
+    s.causal_numerator(dv, i, h, b) +=
+        s.features_q(features_for_prefix, i, h, b) *
+        s.prefix_context(dv, features_for_prefix, chunk_in_segment, query_segment, h, b);
     Expr own_key = min(query_chunk * C + chunk_keys_for_numerator, shape.keys - 1);
     s.causal_numerator(dv, i, h, b) += own_chunk_score(chunk_keys_for_numerator) * v(dv, own_key, kv_head, b);
     s.causal_normaliser(i, h, b) = eps;
-    s.causal_normaliser(i, h, b) += s.features_q(features_for_prefix_sum, i, h, b) *
-                                    s.prefix_key_sum(features_for_prefix_sum, query_chunk, h, b);
+    s.causal_normaliser(i, h, b) +=
+        s.features_q(features_for_prefix_sum, i, h, b) *
+        s.prefix_key_sum(features_for_prefix_sum, chunk_in_segment, query_segment, h, b);
     s.causal_normaliser(i, h, b) += own_chunk_score(chunk_keys_for_normaliser);
+    s.causal_inverse_normaliser(i, h, b) = 1.0f / s.causal_normaliser(i, h, b);
 
-    // softmax has no normaliser; the others divide by φ(q)ᵀΣφ(k) + eps, which
-    // is ≥ eps > 0, so a row that sees no key yields 0, never NaN.
-    Expr noncausal_out = select(softmax, s.numerator(dv, i, h, b), s.numerator(dv, i, h, b) / s.normaliser(i, h, b));
-    Expr causal_out = select(softmax, s.causal_numerator(dv, i, h, b),
-                             s.causal_numerator(dv, i, h, b) / s.causal_normaliser(i, h, b));
-    out(dv, i, h, b) = select(causal, causal_out, noncausal_out);
+    // The normaliser is ≥ 1 for softmax and ≥ eps > 0 otherwise, so a row
+    // that sees no key yields 0, never NaN.
+    out(dv, i, h, b) = select(causal, s.causal_numerator(dv, i, h, b) * s.causal_inverse_normaliser(i, h, b),
+                              s.numerator(dv, i, h, b) * s.inverse_normaliser(i, h, b));
     s.out = out; // the schedule places the output itself: no intermediate copy of it
+    s.q = q;
+    s.k = k;
+    s.v = v;
 
     s.over_features_max = features_for_max.x;
-    s.over_features_sum = features_for_sum.x;
     s.over_keys_max = keys_for_max.x;
-    s.over_keys_sum = keys_for_sum.x;
-    s.over_chunks_context = chunks_for_context.x;
-    s.over_chunks_sum = chunks_for_sum.x;
-    s.over_prefix_context = prefix_for_context.x;
-    s.over_prefix_sum = prefix_for_sum.x;
+    s.over_tile_keys_context = tile_keys_for_context.x;
+    s.over_tile_keys_sum = tile_keys_for_sum.x;
+    s.over_tiles = over_tiles.x;
     s.over_features_numerator = features_for_numerator.x;
     s.over_features_normaliser = features_for_normaliser.x;
+    s.over_segment_keys_context = segment_keys_for_context.x;
+    s.over_segment_keys_sum = segment_keys_for_sum.x;
+    s.over_segments_context = segments_for_context.x;
+    s.over_segments_sum = segments_for_sum.x;
+    s.over_chunks_context = chunks_for_context.x;
+    s.over_chunks_sum = chunks_for_sum.x;
     s.over_features_prefix = features_for_prefix.x;
     s.over_features_prefix_sum = features_for_prefix_sum.x;
     s.over_features_scores = features_for_scores.x;
@@ -196,6 +251,8 @@ class LinearAttention : public Generator<LinearAttention> {
     s.head_dim = head_dim;
     s.value_dim = value_dim;
     s.keys_per_chunk = C;
+    s.chunks_per_segment = S;
+    s.keys_per_tile = T;
     constrain_head_sizes(q, k, v, out, head_dim, value_dim);
     // Without a key mask the plugin passes one byte with stride 0.
     key_mask.dim(0).set_stride(Expr());
@@ -205,10 +262,13 @@ class LinearAttention : public Generator<LinearAttention> {
   void schedule() { schedules::schedule_linear_attention_cpu(s, cpu_tunables, get_target()); }
 
  private:
-  static Expr elu_plus_one(const Expr &x) { return select(x > 0.0f, x + 1.0f, exp_nonpositive(x)); }
+  // The elementwise feature maps: elu(x) + 1 where `elu1`, else relu.
+  static Expr elementwise_feature(const Expr &x, const Expr &elu1) {
+    return select(elu1, select(x > 0.0f, x + 1.0f, exp_nonpositive(x)), max(x, 0.0f));
+  }
 
   // Σ over the keys of chunk c of φ(k) ⊗ v and of φ(k), for the head `head`
-  // (its kv head is `kv_head`). Both paths need them, placed differently.
+  // (its kv head is `kv_head`), as the causal scan within a segment adds them.
   void define_chunk_sums(Func &context, Func &key_sum, const Var &head, const Expr &kv_head,
                          RVar &context_keys, RVar &sum_keys) {
     const int C = keys_per_chunk;
@@ -219,9 +279,9 @@ class LinearAttention : public Generator<LinearAttention> {
     Expr context_key = c * C + keys_for_context;
     context(dv, d, c, head, b) = 0.0f;
     context(dv, d, c, head, b) +=
-        s.features_k(d, context_key, kv_head, b) * v(dv, min(context_key, keys - 1), kv_head, b);
+        s.causal_features_k(d, context_key, kv_head, b) * v(dv, min(context_key, keys - 1), kv_head, b);
     key_sum(d, c, head, b) = 0.0f;
-    key_sum(d, c, head, b) += s.features_k(d, c * C + keys_for_sum, kv_head, b);
+    key_sum(d, c, head, b) += s.causal_features_k(d, c * C + keys_for_sum, kv_head, b);
     context_keys = keys_for_context.x;
     sum_keys = keys_for_sum.x;
   }

@@ -1,20 +1,21 @@
 // Linear attention on a multicore x86 CPU.
 //
 // Loop nest, outermost first:
-//   non-causal, before the queries: per kv head (parallel over heads),
-//     chunk by chunk: φ(k) of the chunk (in L1), its φ(k)⊗v accumulated in
-//     `feature_block` × Dv registers, added into context (D×Dv, in L1/L2);
-//   b, h (parallel): causal only: φ(k) of the head stored keys-innermost, then
-//     the prefix scan over chunks, each chunk's φ(k)⊗v computed just before
-//     it is added (one D×Dv state per chunk: n_chunks·D·Dv floats per head);
+//   non-causal, before the queries: per kv head (parallel over heads), tile
+//     by tile: the tile's φ(k) (in L1), its φ(k)⊗v accumulated in
+//     `feature_block` × Dv registers, then added to the sums (D×Dv, in L1);
+//   causal, before the queries: per segment and head (parallel), the
+//     segment's Σφ(k)⊗v in registers the same way, then the exclusive scan
+//     over segments (one D×Dv state per segment);
+//   b, h, then the query rows of one segment (parallel): causal only: φ(k)
+//     of the segment stored keys-innermost and the scan over its chunks
+//     (one D×Dv state per chunk of the segment, in L2);
 //   query tile (parallel): φ(q) of the tile, then `row_block` rows × all of
 //     Dv in registers for φ(q)ᵀcontext (and, causal, the tile's scores against
 //     its own chunk: rows × chunk keys in registers).
 // The loop nest is specialised on causal, so each call runs only its path's
 // stages, and on unit feature strides, so dense calls use vector loads.
 #include "cpu/linear_attention_cpu.h"
-
-#include <utility>
 
 namespace attnforge::schedules {
 
@@ -56,114 +57,146 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   const int rows = tunables.row_block;
   const int features = tunables.feature_block;
   const int query_tile = tunables.query_tile;
+  const int segment_rows = s.keys_per_chunk * s.chunks_per_segment;
   const bool fixed_values = s.value_dim > 0;
-  Var io("io"), ii("ii"), hb("hb"), jo("jo"), ji("ji");
+  Var segment_of_rows("segment_of_rows"), rows_in_segment("rows_in_segment"), io("io"), ii("ii"), hb("hb"),
+      jo("jo"), ji("ji");
 
   s.out.compute_root()
-      .split(s.i, io, ii, query_tile, TailStrategy::GuardWithIf)
+      .split(s.i, segment_of_rows, rows_in_segment, segment_rows, TailStrategy::GuardWithIf)
+      .split(rows_in_segment, io, ii, query_tile, TailStrategy::GuardWithIf)
       .fuse(s.h, s.b, hb)
-      .reorder(s.dv, ii, io, hb)
+      .reorder(s.dv, ii, io, segment_of_rows, hb)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
       .parallel(hb)
-      .parallel(io);
+      .parallel(segment_of_rows)
+      .parallel(io)
+      .prefetch(s.q, io, io);
   // causal is a plain bool input, so Halide drops the other path's stages
   // from each branch; dense strides get vector loads instead of gathers.
   s.out.specialize(s.causal).specialize(s.dense_features);
   s.out.specialize(s.dense_features);
 
-  // Softmax statistics: per kv head, reduced over keys with features in lanes.
-  const std::pair<Func, RVar> key_statistics[] = {{s.key_max, s.over_keys_max}, {s.key_exp_sum, s.over_keys_sum}};
-  for (auto [statistic, over_keys] : key_statistics) {
-    statistic.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf).parallel(s.b);
-    statistic.update()
-        .reorder(s.d, over_keys, s.g, s.b)
-        .vectorize(s.d, vector, TailStrategy::GuardWithIf)
-        .parallel(s.g)
-        .specialize(s.dense_features);
-  }
-
-  // Non-causal context and key sum, chunk by chunk.
-  s.context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
-  s.context.update()
-      .reorder(s.dv, s.d, s.over_chunks_context, s.g, s.b)
-      .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
-      .parallel(s.g)
-      .parallel(s.b);
+  // Non-causal: softmax's key max per kv head, features in lanes.
   // Root stages sit outside out's specialisations: each needs its own, or
   // loads of k and v along features become gathers.
-  s.context.update().specialize(s.dense_features);
-  s.chunk_context.compute_at(s.context, s.over_chunks_context).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
-  block_rows_by_values(s.chunk_context.update(), s.dv, s.d, s.over_chunk_keys_context, features, vector,
-                       fixed_values);
-  Func chunk_features = s.features_k.in(s.chunk_context);
-  chunk_features.compute_at(s.context, s.over_chunks_context).vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  specialize_feature_maps(chunk_features, s.feature_map);
-
-  s.key_sum.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  s.key_sum.update()
-      .reorder(s.d, s.over_chunks_sum, s.g, s.b)
+  s.key_max.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf).parallel(s.b);
+  s.key_max.update()
+      .reorder(s.d, s.over_keys_max, s.g, s.b)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf)
+      .parallel(s.g)
+      .specialize(s.dense_features);
+
+  // φ(K)ᵀV and Σφ(K) per kv head (parallel over heads), tile by tile: each
+  // tile's φ(k) in L1, its φ(k)⊗v in registers, then added to the sums.
+  s.context_sum.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  s.context_sum.update()
+      .reorder(s.dv, s.d, s.over_tiles, s.g, s.b)
+      .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
       .parallel(s.g)
       .parallel(s.b)
       .specialize(s.dense_features);
-  s.chunk_key_sum.compute_at(s.key_sum, s.over_chunks_sum).vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  s.chunk_key_sum.update()
-      .reorder(s.d, s.over_chunk_keys_sum)
+  const LoopLevel each_tile(s.context_sum, s.over_tiles);
+  s.tile_context.compute_at(each_tile).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  block_rows_by_values(s.tile_context.update(), s.dv, s.d, s.over_tile_keys_context, features, vector,
+                       fixed_values);
+  // The key sums run in the same loop as the context sums (compute_with),
+  // so both read each tile's φ(k) while it is in L1.
+  s.key_sum.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  s.key_sum.update()
+      .reorder(s.d, s.over_tiles, s.g, s.b)
+      .vectorize(s.d, vector, TailStrategy::GuardWithIf)
+      .parallel(s.g)
+      .parallel(s.b)
+      .compute_with(s.context_sum.update(), s.over_tiles);
+  s.tile_key_sum.compute_at(s.key_sum, s.over_tiles).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  s.tile_key_sum.update()
+      .reorder(s.d, s.over_tile_keys_sum)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  specialize_feature_maps(s.chunk_key_sum.update(), s.feature_map);
+  Func tile_features = s.features_k.in({s.tile_context, s.tile_key_sum});
+  tile_features.compute_at(each_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  specialize_feature_maps(tile_features, s.feature_map);
+  // softmax divides once per element here, not once per query.
+  s.context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf).parallel(s.g).parallel(s.b);
 
-  // Causal state per head: φ(k) keys-innermost (so the in-chunk scores load
-  // whole vectors of keys), then the exclusive prefix scan over chunks.
-  Func causal_features = s.features_k.in({s.causal_chunk_context, s.causal_chunk_key_sum, s.chunk_scores});
+  // Causal, first level: per-segment sums, in parallel, then their scan.
+  s.segment_context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  block_rows_by_values(s.segment_context.update(), s.dv, s.d, s.over_segment_keys_context, features, vector,
+                       fixed_values);
+  s.segment_context.update().parallel(s.segment).parallel(s.h).parallel(s.b).specialize(s.dense_features);
+  Func segment_features = s.causal_features_k.in(s.segment_context);
+  segment_features.compute_at(s.segment_context, s.segment).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  specialize_feature_maps(segment_features, s.feature_map);
+  s.segment_key_sum.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  s.segment_key_sum.update()
+      .reorder(s.d, s.over_segment_keys_sum, s.segment, s.h, s.b)
+      .vectorize(s.d, vector, TailStrategy::GuardWithIf)
+      .parallel(s.segment)
+      .parallel(s.h);
+  specialize_feature_maps(s.segment_key_sum.update(), s.feature_map);
+  s.segment_prefix_context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  s.segment_prefix_context.update()
+      .reorder(s.dv, s.d, s.over_segments_context, s.h, s.b)
+      .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
+      .parallel(s.h);
+  s.segment_prefix_key_sum.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  s.segment_prefix_key_sum.update()
+      .reorder(s.d, s.over_segments_sum, s.h, s.b)
+      .vectorize(s.d, vector, TailStrategy::GuardWithIf);
+
+  // Causal, second level, per segment of query rows: φ(k) keys-innermost (so
+  // the in-chunk scores load whole vectors of keys), then the scan over the
+  // segment's chunks, each chunk's φ(k)⊗v computed just before it is added.
+  const LoopLevel each_segment(s.out, segment_of_rows);
+  Func chunk_features = s.causal_features_k.in({s.chunk_context, s.chunk_key_sum, s.chunk_scores});
   // Transposing walks k across rows: a block of keys × all features at a
-  // time keeps those rows in L1 (a whole-sequence sweep per feature thrashed).
-  causal_features.compute_at(s.out, hb)
+  // time keeps those rows in L1.
+  chunk_features.compute_at(each_segment)
       .reorder_storage(s.j, s.d)
       .split(s.j, jo, ji, 4 * vector, TailStrategy::GuardWithIf)
       .reorder(ji, s.d, jo)
       .vectorize(ji, vector, TailStrategy::GuardWithIf);
-  specialize_feature_maps(causal_features, s.feature_map);
-  s.prefix_context.compute_at(s.out, hb).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  specialize_feature_maps(chunk_features, s.feature_map);
+  s.prefix_context.compute_at(each_segment).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.prefix_context.update()
-      .reorder(s.dv, s.d, s.over_prefix_context)
+      .reorder(s.dv, s.d, s.over_chunks_context)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf);
-  s.causal_chunk_context.compute_at(s.prefix_context, s.over_prefix_context)
+  s.chunk_context.compute_at(s.prefix_context, s.over_chunks_context)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf);
-  block_rows_by_values(s.causal_chunk_context.update(), s.dv, s.d, s.over_causal_chunk_keys_context, features,
-                       vector, fixed_values);
-  s.prefix_key_sum.compute_at(s.out, hb).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  block_rows_by_values(s.chunk_context.update(), s.dv, s.d, s.over_chunk_keys_context, features, vector,
+                       fixed_values);
+  s.prefix_key_sum.compute_at(each_segment).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   s.prefix_key_sum.update()
-      .reorder(s.d, s.over_prefix_sum)
+      .reorder(s.d, s.over_chunks_sum)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  s.causal_chunk_key_sum.compute_at(s.prefix_key_sum, s.over_prefix_sum)
-      .vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  s.causal_chunk_key_sum.update()
-      .reorder(s.d, s.over_causal_chunk_keys_sum)
-      .vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  s.chunk_key_sum.compute_at(s.prefix_key_sum, s.over_chunks_sum);
+  // The chunk's φ(k) is stored keys-innermost: sum each feature along it.
+  reduce_in_lanes(s.chunk_key_sum.update(), s.over_chunk_keys_sum, vector);
 
   // Query side, per query tile: φ(q), then register-blocked contractions.
-  s.query_max.compute_at(s.out, io);
+  const LoopLevel each_query_tile(s.out, io);
+  s.query_max.compute_at(each_query_tile);
   reduce_in_lanes(s.query_max.update(), s.over_features_max, vector);
-  s.query_exp_sum.compute_at(s.out, io);
-  reduce_in_lanes(s.query_exp_sum.update(), s.over_features_sum, vector);
-  s.features_q.compute_at(s.out, io).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  s.features_q.compute_at(each_query_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   specialize_feature_maps(s.features_q, s.feature_map);
 
-  s.numerator.compute_at(s.out, io).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  s.numerator.compute_at(each_query_tile).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   block_rows_by_values(s.numerator.update(), s.dv, s.i, s.over_features_numerator, rows, vector, fixed_values);
-  s.normaliser.compute_at(s.out, io);
+  s.normaliser.compute_at(each_query_tile);
   reduce_in_lanes(s.normaliser.update(), s.over_features_normaliser, vector);
+  s.inverse_normaliser.compute_at(each_query_tile).vectorize(s.i, vector, TailStrategy::GuardWithIf);
 
-  s.chunk_scores.compute_at(s.out, io).vectorize(s.r, vector, TailStrategy::GuardWithIf);
+  s.chunk_scores.compute_at(each_query_tile).vectorize(s.r, vector, TailStrategy::GuardWithIf);
   block_rows_by_values(s.chunk_scores.update(), s.r, s.i, s.over_features_scores, rows, vector, true);
-  s.causal_numerator.compute_at(s.out, io).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  s.causal_numerator.compute_at(each_query_tile).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   block_rows_by_values(s.causal_numerator.update(0), s.dv, s.i, s.over_features_prefix, rows, vector,
                        fixed_values);
   block_rows_by_values(s.causal_numerator.update(1), s.dv, s.i, s.over_chunk_keys_numerator, rows, vector,
                        fixed_values);
-  s.causal_normaliser.compute_at(s.out, io);
+  s.causal_normaliser.compute_at(each_query_tile);
   reduce_in_lanes(s.causal_normaliser.update(0), s.over_features_prefix_sum, vector);
   reduce_in_lanes(s.causal_normaliser.update(1), s.over_chunk_keys_normaliser, vector);
+  s.causal_inverse_normaliser.compute_at(each_query_tile).vectorize(s.i, vector, TailStrategy::GuardWithIf);
 }
 
 } // namespace attnforge::schedules

@@ -24,6 +24,21 @@ TEST(LinearAttention, ChunkBoundaries) {
   check_linear_attention({.shape = {1, 2, 2, 129, 64, 64, 64}, .feature_map = FeatureMap::Elu1, .causal = true});
 }
 
+TEST(LinearAttention, CausalSegmentBoundaries) {
+  // The causal scan has two levels: segments of 32 chunks (1024 keys when
+  // tuned chunks are 32; 2048 on the 64-key baseline), then chunks within the
+  // query's segment. Lengths around segment multiples, queries that start
+  // mid-segment (Nk − Nq not a multiple of it), rows that see no key, padded
+  // batches and shared kv heads.
+  for (int64_t n : {1023, 1024, 1025, 2049, 4100}) {
+    check_linear_attention({.shape = {1, 1, 1, n, n, 8, 8}, .feature_map = FeatureMap::Elu1, .causal = true});
+  }
+  check_linear_attention({.shape = {1, 2, 2, 700, 2100, 16, 16}, .feature_map = FeatureMap::Relu, .causal = true});
+  check_linear_attention({.shape = {1, 2, 2, 2100, 1500, 16, 16}, .feature_map = FeatureMap::Elu1, .causal = true});
+  check_linear_attention(
+      {.shape = {2, 4, 2, 1100, 1100, 64, 64}, .feature_map = FeatureMap::Elu1, .causal = true, .kv_len = {900, 1100}});
+}
+
 TEST(LinearAttention, AnyHeadSize) {
   check_linear_attention({.shape = {1, 2, 2, 65, 65, 80, 80}, .feature_map = FeatureMap::Softmax});
   check_linear_attention({.shape = {1, 2, 2, 65, 65, 16, 40}, .feature_map = FeatureMap::Relu, .causal = true});
