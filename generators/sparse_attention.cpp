@@ -4,8 +4,9 @@
 //   O[b,h,i,:] = Σ_{j allowed} softmax_j( scale · q[b,h,i,:]·k[b,g,j,:] ) · v[b,g,j,:]
 //   g = h / (Hq / Hkv)                                  (GQA and MQA share kv heads)
 //   allowed(i, j) = j < kv_len[b]  ∧  (¬causal ∨ δ ≥ 0)
-//                   ∧  j's block is in the visited list of i's query block
-//                   ∧  (that block is flagged full  ∨  pattern(i, j))
+//                   ∧ ( j's block is in the visited list of i's query block
+//                       ∧ (that block is flagged full  ∨  pattern(i, j))
+//                     ∨ strided_per_row ∧ strided(i, j) )
 //   p = i + Nk − Nq  (query i's position, aligned bottom-right as causal is),  δ = p − j
 //   pattern = ⋁ of the enabled parts, or true when none is enabled:
 //     local  (window_left ≥ 0 or window_right ≥ 0; a side at −1 counts as 0):
@@ -16,6 +17,15 @@
 // Shapes (outermost first): q [B,Hq,Nq,D], k [B,Hkv,Nk,D], v [B,Hkv,Nk,Dv],
 // out [B,Hq,Nq,Dv], block_count [Nqb], block_index and block_full [Nqb, Mb]
 // with Nqb = ⌈Nq / block_size⌉; Halide indexes them innermost first.
+//
+// Strided keys row by row (strided_per_row, set by the plugin only for layouts
+// it builds itself without the strided part): a strided block holds at most a
+// few allowed pairs per row but costs a whole block, so instead each row
+// visits its own stride class j ≡ p (mod stride) directly, keeping the keys
+// the local and global parts do not already allow; the blocks then mask with
+// the local and global parts only, and the online softmax merges the two.
+// With stride s ≥ block size this costs N/s keys per row instead of a
+// quarter or more of all key blocks.
 //
 // The block layout (which key blocks each query block visits) is data: the
 // key-block loop of query block qb runs over slots r < block_count[qb] and
@@ -58,6 +68,7 @@ class SparseAttention : public Generator<SparseAttention> {
   Input<int32_t> stride{"stride"};
   Input<bool> stride_one_sided{"stride_one_sided"};
   Input<int32_t> num_global{"num_global"};
+  Input<bool> strided_per_row{"strided_per_row"};
   Output<Buffer<float, 4>> out{"out"};
 
   schedules::SparseAttentionStages s;
@@ -94,6 +105,16 @@ class SparseAttention : public Generator<SparseAttention> {
     Expr distance = query_position - key;
     Expr window_on = window_left >= 0 || window_right >= 0;
     Expr pattern_on = window_on || stride > 0 || num_global > 0;
+    // The parts, for a query at `position` and a key at `key`, δ = position − key.
+    auto local_part = [&](const Expr &delta) {
+      return window_on && delta <= max(window_left, 0) && -delta <= max(window_right, 0);
+    };
+    auto strided_part = [&](const Expr &position, const Expr &key, const Expr &delta) {
+      return stride > 0 && s.stride_phase(position) == s.stride_phase(key) && (!stride_one_sided || delta >= 0);
+    };
+    auto global_part = [&](const Expr &position, const Expr &key) {
+      return num_global > 0 && (key < num_global || position < num_global);
+    };
     // kv_len[b] ≤ Nk is part of the contract the runtime checks.
     Expr within_keys_and_causal = key < kv_len(b) && (!causal || distance >= 0);
 
@@ -109,13 +130,11 @@ class SparseAttention : public Generator<SparseAttention> {
     keys_in_tile_for_mask.where(pattern_on && block_full(slot, block) == 0);
     Expr mask_key = visited_tile * block_length + keys_in_tile_for_mask;
     Expr mask_distance = query_position - mask_key;
-    Expr mask_local = window_on && mask_distance <= max(window_left, 0) && -mask_distance <= max(window_right, 0);
-    Expr mask_strided = stride > 0 && s.stride_phase(query_position) == s.stride_phase(mask_key) &&
-                        (!stride_one_sided || mask_distance >= 0);
-    Expr mask_global = num_global > 0 && (mask_key < num_global || query_position < num_global);
+    // With the row path on, the strided keys are the row path's, not the blocks'.
+    Expr mask_allowed = local_part(mask_distance) || global_part(query_position, mask_key) ||
+                        (!strided_per_row && strided_part(query_position, mask_key, mask_distance));
     s.masked_scores(keys_in_tile_for_mask, row, slot, block, h, b) =
-        select(mask_local || mask_strided || mask_global,
-               s.masked_scores(keys_in_tile_for_mask, row, slot, block, h, b), Float(32).min());
+        select(mask_allowed, s.masked_scores(keys_in_tile_for_mask, row, slot, block, h, b), Float(32).min());
 
     RDom keys_in_tile(0, block_length, "keys_in_tile");
     s.tile_max(row, slot, block, h, b) = Float(32).min();
@@ -148,7 +167,41 @@ class SparseAttention : public Generator<SparseAttention> {
         Tuple(s.running(dv, row, block, h, b)), s.tile_context(dv, row, r, block, h, b),
         s.tile_max(row, r, block, h, b), s.tile_sum(row, r, block, h, b));
 
-    Tuple finished = s.running(dv, i % block_length, i / block_length, h, b);
+    // The row's stride class, t-th key: j = (p mod stride) + stride·t.
+    Var &t = s.strided_slot;
+    Expr row_position = i + shape.keys - shape.queries;
+    auto row_key = [&](const Expr &slot_in_class) {
+      return s.stride_phase(row_position) + max(stride, 1) * slot_in_class;
+    };
+    RDom row_features(0, shape.features, "over_row_features");
+    s.row_scores(t, i, h, b) = 0.0f;
+    s.row_scores(t, i, h, b) += q(row_features, min(i, shape.queries - 1), h, b) *
+                                k(row_features, min(row_key(t), shape.keys - 1), kv_head, b);
+    Expr row_distance = row_position - row_key(t);
+    Expr row_allowed = row_key(t) < kv_len(b) && (!causal || row_distance >= 0) &&
+                       strided_part(row_position, row_key(t), row_distance) && !local_part(row_distance) &&
+                       !global_part(row_position, row_key(t));
+    s.row_masked_scores(t, i, h, b) = select(row_allowed, scale * s.row_scores(t, i, h, b), Float(32).min());
+
+    const Expr row_slots = select(strided_per_row && stride > 0, (shape.keys + stride - 1) / max(stride, 1), 0);
+    RDom row_slots_for_max(0, row_slots, "over_row_slots_max");
+    RDom row_slots_for_sum(0, row_slots, "over_row_slots_sum");
+    RDom row_slots_for_context(0, row_slots, "over_row_slots_context");
+    s.row_max(i, h, b) = Float(32).min();
+    s.row_max(i, h, b) = max(s.row_max(i, h, b), s.row_masked_scores(row_slots_for_max, i, h, b));
+    Expr row_masked_score = s.row_masked_scores(t, i, h, b);
+    s.row_weights(t, i, h, b) =
+        select(row_masked_score > Float(32).min(), exp_nonpositive(row_masked_score - s.row_max(i, h, b)), 0.0f);
+    s.row_sum(i, h, b) = 0.0f;
+    s.row_sum(i, h, b) += s.row_weights(row_slots_for_sum, i, h, b);
+    s.row_context(dv, i, h, b) = 0.0f;
+    s.row_context(dv, i, h, b) += s.row_weights(row_slots_for_context, i, h, b) *
+                                  v(dv, min(row_key(row_slots_for_context), shape.keys - 1), kv_head, b);
+
+    // The blocks' result merged with the row's strided keys (a no-op when the
+    // row path is off: no key, sum 0).
+    Tuple finished = online_softmax_merge(Tuple(s.running(dv, i % block_length, i / block_length, h, b)),
+                                          s.row_context(dv, i, h, b), s.row_max(i, h, b), s.row_sum(i, h, b));
     out(dv, i, h, b) = online_softmax_result(finished[0], finished[2]);
     s.out = out; // the schedule places the output itself: no intermediate copy of it
 
@@ -158,6 +211,10 @@ class SparseAttention : public Generator<SparseAttention> {
     s.over_tile_keys_sum = keys_in_tile_for_sum.x;
     s.over_tile_keys_context = keys_in_tile_for_context.x;
     s.over_visited_blocks = over_visited_blocks.x;
+    s.over_row_features = row_features.x;
+    s.over_row_slots_max = row_slots_for_max.x;
+    s.over_row_slots_sum = row_slots_for_sum.x;
+    s.over_row_slots_context = row_slots_for_context.x;
     s.dense_features = q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 &&
                        out.dim(0).stride() == 1;
     s.head_dim = head_dim;

@@ -1,10 +1,11 @@
 // The `sparse` plugin: the variant table of sparse-masked attention and the
 // bridge from an af_call to the generated pipelines, whose signature is
 //   f(q, k, v, kv_len, block_count, block_index, block_full, scale, causal,
-//     window_left, window_right, stride, stride_one_sided, num_global, out).
+//     window_left, window_right, stride, stride_one_sided, num_global, strided_per_row, out).
 // The runtime has already checked every shape, dtype, range and alias rule in
 // the specs below; check() adds the layout's own rules (attnforge/block_layout.hpp)
-// and run() builds the layout from the pattern when the caller gave none.
+// and run() builds the layout from the pattern when the caller gave none
+// (leaving strides of kStridedPerRowFrom and up to the kernel's row path).
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -128,7 +129,14 @@ int32_t check(const af_call *call, char *message, size_t capacity) {
 using Pipeline = int (*)(halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *kv_len,
                          halide_buffer_t *block_count, halide_buffer_t *block_index, halide_buffer_t *block_full,
                          float scale, bool causal, int32_t window_left, int32_t window_right, int32_t stride,
-                         bool stride_one_sided, int32_t num_global, halide_buffer_t *out);
+                         bool stride_one_sided, int32_t num_global, bool strided_per_row, halide_buffer_t *out);
+
+// From this stride on, a layout the plugin builds leaves the strided pairs to
+// the kernel's row path: each row then visits its N/stride strided keys one
+// by one, while in blocks the strided part costs every key block once the
+// stride is at most the block size (and a 1/stride share of the blocks
+// beyond it), at a few times less per pair.
+constexpr int64_t kStridedPerRowFrom = 8;
 
 template <Pipeline pipeline>
 int32_t run(const af_call *call, char *message, size_t capacity) {
@@ -148,9 +156,12 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
   // layout has both count and index.
   attnforge::BlockLayout built;
   af_tensor count = tensors[kBlockCount], index = tensors[kBlockIndex], full = tensors[kBlockFull];
+  const bool strided_per_row = count.data == nullptr && pattern.stride >= kStridedPerRowFrom;
   if (count.data == nullptr) {
     try {
-      built = attnforge::build_block_layout(pattern, queries, keys, kBlockSize);
+      built = attnforge::build_block_layout(
+          pattern, queries, keys, kBlockSize,
+          strided_per_row ? attnforge::StridedPairs::PerRow : attnforge::StridedPairs::InBlocks);
     } catch (const std::exception &error) {
       attnforge::plugins::write_message(message, capacity, "building the block layout failed: %s", error.what());
       return AF_ERROR_RUNTIME;
@@ -173,7 +184,7 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
       pipeline(q.get(), k.get(), v.get(), kv_len.get(), block_count.get(), block_index.get(), block_full.get(),
                static_cast<float>(scale), pattern.causal, static_cast<int32_t>(pattern.window_left),
                static_cast<int32_t>(pattern.window_right), static_cast<int32_t>(pattern.stride),
-               pattern.stride_one_sided, static_cast<int32_t>(pattern.num_global), out.get()),
+               pattern.stride_one_sided, static_cast<int32_t>(pattern.num_global), strided_per_row, out.get()),
       message, capacity);
 }
 

@@ -33,7 +33,7 @@ struct BlockRange {
 // Whether some pair of the block is allowed (pattern ∩ causal). Every δ in
 // [distance_min, distance_max] occurs in the block, so each part reduces to
 // an interval test; the union exists where one part does.
-bool any_allowed(const SparsePattern &pattern, const BlockRange &block) {
+bool any_allowed(const SparsePattern &pattern, const BlockRange &block, StridedPairs strided) {
   const int64_t causal_floor = pattern.causal ? 0 : INT64_MIN;
   const int64_t low = std::max(block.distance_min(), causal_floor);
   const int64_t high = block.distance_max();
@@ -44,7 +44,7 @@ bool any_allowed(const SparsePattern &pattern, const BlockRange &block) {
     const int64_t right = std::max<int64_t>(pattern.window_right, 0);
     if (std::max(low, -right) <= std::min(high, left)) return true;
   }
-  if (pattern.stride > 0) {
+  if (pattern.stride > 0 && strided == StridedPairs::InBlocks) {
     const int64_t from = pattern.stride_one_sided ? std::max<int64_t>(low, 0) : low;
     if (from <= high && next_multiple(from, pattern.stride) <= high) return true;
   }
@@ -64,14 +64,16 @@ bool any_allowed(const SparsePattern &pattern, const BlockRange &block) {
 // Whether one part alone allows every pair of the block (causal aside: the
 // kernel applies causal and kv_len in full blocks too). Conservative: a block
 // covered only by a union of parts is not flagged, and then simply masked.
-bool all_allowed(const SparsePattern &pattern, const BlockRange &block) {
+bool all_allowed(const SparsePattern &pattern, const BlockRange &block, StridedPairs strided) {
   if (!pattern.any_part()) return true;
   const int64_t low = block.distance_min(), high = block.distance_max();
   if (pattern.has_window() && low >= -std::max<int64_t>(pattern.window_right, 0) &&
       high <= std::max<int64_t>(pattern.window_left, 0)) {
     return true;
   }
-  if (pattern.stride == 1 && (!pattern.stride_one_sided || low >= 0)) return true;
+  if (pattern.stride == 1 && strided == StridedPairs::InBlocks && (!pattern.stride_one_sided || low >= 0)) {
+    return true;
+  }
   if (pattern.num_global > 0 && (block.j1 < pattern.num_global || block.p1 < pattern.num_global)) return true;
   return false;
 }
@@ -133,7 +135,7 @@ TensorView view_of(const void *data, DType dtype, int64_t rows, int64_t columns,
 bool SparsePattern::allows(int64_t i, int64_t j, int64_t queries, int64_t keys) const {
   const int64_t position = i + keys - queries;
   const BlockRange pair{position, position, j, j};
-  return any_allowed(*this, pair);
+  return any_allowed(*this, pair, StridedPairs::InBlocks);
 }
 
 int64_t BlockLayout::visited_blocks() const {
@@ -153,7 +155,8 @@ TensorView BlockLayout::index_view() const {
 }
 TensorView BlockLayout::full_view() const { return view_of(full.data(), DType::U8, query_blocks(), max_blocks, 2); }
 
-BlockLayout build_block_layout(const SparsePattern &pattern, int64_t queries, int64_t keys, int64_t block_size) {
+BlockLayout build_block_layout(const SparsePattern &pattern, int64_t queries, int64_t keys, int64_t block_size,
+                               StridedPairs strided) {
   if (block_size < 1) invalid("block size must be at least 1, got " + std::to_string(block_size));
   if (queries < 1 || keys < 1) {
     invalid("Nq and Nk must be at least 1, got Nq = " + std::to_string(queries) + ", Nk = " + std::to_string(keys));
@@ -177,8 +180,8 @@ BlockLayout build_block_layout(const SparsePattern &pattern, int64_t queries, in
     for (int64_t kb = 0; kb < key_blocks; ++kb) {
       const int64_t j0 = kb * block_size, j1 = std::min(keys, j0 + block_size) - 1;
       const BlockRange block{i0 + offset, i1 + offset, j0, j1};
-      if (!any_allowed(pattern, block)) continue;
-      rows[qb].emplace_back(static_cast<int32_t>(kb), all_allowed(pattern, block) ? 1 : 0);
+      if (!any_allowed(pattern, block, strided)) continue;
+      rows[qb].emplace_back(static_cast<int32_t>(kb), all_allowed(pattern, block, strided) ? 1 : 0);
     }
     layout.max_blocks = std::max<int64_t>(layout.max_blocks, static_cast<int64_t>(rows[qb].size()));
   }

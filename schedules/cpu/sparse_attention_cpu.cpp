@@ -17,7 +17,9 @@
 //     element mask, block max, weights, block sum                          (row vectors)
 //     block context  rows × Dv  register blocks of rows × `values_per_register_block`
 //     merge into the running (context, max, sum)                          (row vectors)
-//   write out, transposing back to features innermost.
+//   the row path (strided keys row by row, when on): q·k per row and key of
+//     its stride class (features in lanes), max, weights, sum, context;
+//   write out, merging the two and transposing back to features innermost.
 #include "cpu/sparse_attention_cpu.h"
 
 namespace attnforge::schedules {
@@ -46,6 +48,41 @@ void schedule_sparse_attention_cpu(SparseAttentionStages &s, const SparseAttenti
   s.stride_phase.compute_root();
 
   s.queries.compute_at(s.out, io).reorder_storage(s.i, s.d).vectorize(s.i, vector);
+
+  // The row path, per query block: one q·k dot product per (row, key of its
+  // stride class), features in lanes; then per-row vectors as in the blocks.
+  s.row_scores.compute_at(s.out, io).reorder_storage(s.i, s.strided_slot);
+  if (s.head_dim > 0 && s.head_dim % vector == 0) {
+    // Partial sums in one vector of lanes, then one horizontal add per pair
+    // (not one per vector of features).
+    RVar features_outer("features_outer"), features_inner("features_inner");
+    Var lane("lane");
+    Func partial = s.row_scores.update()
+                       .split(s.over_row_features, features_outer, features_inner, vector)
+                       .rfactor(features_inner, lane);
+    partial.compute_at(s.row_scores, s.i).vectorize(lane);
+    partial.update().reorder(lane, features_outer).vectorize(lane);
+    s.row_scores.update().atomic().vectorize(features_inner);
+  } else {
+    s.row_scores.update().atomic().vectorize(s.over_row_features, vector, TailStrategy::GuardWithIf);
+  }
+  s.row_masked_scores.compute_at(s.out, io)
+      .reorder_storage(s.i, s.strided_slot)
+      .vectorize(s.i, vector, TailStrategy::GuardWithIf);
+  s.row_max.compute_at(s.out, io).vectorize(s.i, vector, TailStrategy::GuardWithIf);
+  s.row_max.update().reorder(s.i, s.over_row_slots_max).vectorize(s.i, vector, TailStrategy::GuardWithIf);
+  s.row_weights.compute_at(s.out, io)
+      .reorder_storage(s.i, s.strided_slot)
+      .vectorize(s.i, vector, TailStrategy::GuardWithIf);
+  s.row_sum.compute_at(s.out, io).vectorize(s.i, vector, TailStrategy::GuardWithIf);
+  s.row_sum.update().reorder(s.i, s.over_row_slots_sum).vectorize(s.i, vector, TailStrategy::GuardWithIf);
+  s.row_context.compute_at(s.out, io).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  // All of a row's Dv in registers while its stride class streams past.
+  s.row_context.update()
+      .split(s.dv, dvo, dvi, vector, TailStrategy::GuardWithIf)
+      .reorder(dvi, dvo, s.over_row_slots_context, s.i)
+      .vectorize(dvi);
+  if (s.value_dim > 0) s.row_context.update().unroll(dvo);
 
   s.running.compute_at(s.out, io).reorder_storage(s.row, s.dv).vectorize(s.row, vector);
   s.running.update().reorder(s.row, s.dv, over_visited_blocks).vectorize(s.row, vector);

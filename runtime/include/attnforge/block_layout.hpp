@@ -59,11 +59,19 @@ struct BlockLayout {
   TensorView full_view() const;
 };
 
+// Where the strided part's pairs are visited. In blocks, a strided block costs
+// a whole block for at most a few allowed pairs per row; the sparse kernel can
+// instead visit each row's stride class itself (its strided_per_row input),
+// and then the layout needs only the blocks of the other parts.
+enum class StridedPairs { InBlocks, PerRow };
+
 // The layout of `pattern` over an Nq × Nk problem: every block holding at
-// least one allowed pair, flagged full where one part alone allows all of it.
+// least one allowed pair (of the parts other than the strided one, with
+// StridedPairs::PerRow), flagged full where one part alone allows all of it.
 // Throws Error(InvalidArgument) for a block size < 1, Nq or Nk < 1, or
 // negative pattern values other than the windows' −1.
-BlockLayout build_block_layout(const SparsePattern &pattern, int64_t queries, int64_t keys, int64_t block_size);
+BlockLayout build_block_layout(const SparsePattern &pattern, int64_t queries, int64_t keys, int64_t block_size,
+                               StridedPairs strided = StridedPairs::InBlocks);
 
 // Checks a caller's layout tensors for an Nq × Nk problem: block_count i32
 // [Nqb] with Nqb = ⌈Nq / block_size⌉, block_index i32 [Nqb, Mb], block_full
