@@ -6,10 +6,19 @@
 #   attnforge_add_kernel(
 #     KERNEL full GENERATOR full_attention GENERATOR_TARGET full_attention_generator
 #     DTYPE f32 HEAD_DIMS 64 128 any TARGETS x86-64-avx512 x86-64-avx2 x86-64
+#     [BUILD_PARAM block_size BUILD_VALUES 64 128 ID_TAG b]
 #     OUT_VARIANTS <var>)
 #
-# OUT_VARIANTS receives one "id|function|head_dim|target" entry per library,
-# for the plugin's variant table; each library is a target named <function>.
+# BUILD_PARAM names a generator param whose value a caller must match (the
+# layout's block size): every (head size × target) is built once per
+# BUILD_VALUES entry, and each id gains ":<ID_TAG><value>" before the target
+# (sparse:f32:d64:b128:x86-64-avx512). The first value is the default: its
+# variants come first in the table, so dispatch prefers them when a call does
+# not set the param (docs/runtime.md, dispatch rule 3).
+#
+# OUT_VARIANTS receives one "id|function|head_dim|target|build_value" entry per
+# library (build_value empty without BUILD_PARAM), for the plugin's variant
+# table; each library is a target named <function>.
 
 # attnforge target names → Halide target strings and the CPU features a
 # machine needs to run the code (names as the runtime's cpuid reports them).
@@ -52,7 +61,17 @@ function(attnforge_read_tuned_params kernel target head_dim out_var)
 endfunction()
 
 function(attnforge_add_kernel)
-  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE;OUT_VARIANTS" "HEAD_DIMS;TARGETS;EXTRA_PARAMS" ${ARGN})
+  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE;BUILD_PARAM;ID_TAG;OUT_VARIANTS"
+                        "HEAD_DIMS;TARGETS;EXTRA_PARAMS;BUILD_VALUES" ${ARGN})
+  # Without a build param, one build whose id has no tag.
+  set(build_count 1)
+  if (ARG_BUILD_PARAM)
+    list(LENGTH ARG_BUILD_VALUES build_count)
+    if (build_count EQUAL 0)
+      message(FATAL_ERROR "attnforge: ${ARG_KERNEL}: BUILD_PARAM ${ARG_BUILD_PARAM} needs BUILD_VALUES")
+    endif ()
+  endif ()
+  math(EXPR last_build "${build_count} - 1")
   set(variants "")
   foreach (target IN LISTS ARG_TARGETS)
     if (NOT DEFINED ATTNFORGE_TARGET_${target}_HALIDE)
@@ -69,16 +88,28 @@ function(attnforge_add_kernel)
         set(size_value ${head_dim})
       endif ()
       attnforge_read_tuned_params(${ARG_KERNEL} ${target} ${size_value} tuned)
-      string(MAKE_C_IDENTIFIER "attnforge_${ARG_KERNEL}_${ARG_DTYPE}_${size_tag}_${target}" function)
-      add_halide_library(${function}
-        FROM ${ARG_GENERATOR_TARGET}
-        GENERATOR ${ARG_GENERATOR}
-        FUNCTION_NAME ${function}
-        TARGETS ${ATTNFORGE_TARGET_${target}_HALIDE}
-        USE_RUNTIME attnforge_halide_runtime
-        PARAMS ${size_params} ${tuned} ${ARG_EXTRA_PARAMS}
-        ASSEMBLY assembly_file) # kept for the code-generation (FileCheck) tests
-      list(APPEND variants "${ARG_KERNEL}:${ARG_DTYPE}:${size_tag}:${target}|${function}|${size_value}|${target}")
+      foreach (build RANGE ${last_build})
+        set(build_value "")
+        set(build_params "")
+        set(tags ${size_tag})
+        if (ARG_BUILD_PARAM)
+          list(GET ARG_BUILD_VALUES ${build} build_value)
+          set(build_params ${ARG_BUILD_PARAM}=${build_value})
+          list(APPEND tags ${ARG_ID_TAG}${build_value})
+        endif ()
+        list(JOIN tags ":" id_tags)
+        list(JOIN tags "_" function_tags)
+        string(MAKE_C_IDENTIFIER "attnforge_${ARG_KERNEL}_${ARG_DTYPE}_${function_tags}_${target}" function)
+        add_halide_library(${function}
+          FROM ${ARG_GENERATOR_TARGET}
+          GENERATOR ${ARG_GENERATOR}
+          FUNCTION_NAME ${function}
+          TARGETS ${ATTNFORGE_TARGET_${target}_HALIDE}
+          USE_RUNTIME attnforge_halide_runtime
+          PARAMS ${size_params} ${tuned} ${ARG_EXTRA_PARAMS} ${build_params}
+          ASSEMBLY assembly_file) # kept for the code-generation (FileCheck) tests
+        list(APPEND variants "${ARG_KERNEL}:${ARG_DTYPE}:${id_tags}:${target}|${function}|${size_value}|${target}|${build_value}")
+      endforeach ()
     endforeach ()
   endforeach ()
   set(${ARG_OUT_VARIANTS} "${variants}" PARENT_SCOPE)
@@ -87,9 +118,11 @@ endfunction()
 # Writes, for a plugin's variant table, <out_dir>/<kernel>_variant_headers.inc
 # (one #include of each generated header) and <out_dir>/<kernel>_variants.inc
 # (one X-macro line per variant,
-#   ATTNFORGE_VARIANT(id, kernel, function, head_dim, target, cpu_features, priority),
+#   ATTNFORGE_VARIANT(id, kernel, function, head_dim, target, cpu_features, priority, params),
 # expanded by plugins/common/plugin_entry.h
-# so the plugin's C++ states once what a variant entry looks like).
+# so the plugin's C++ states once what a variant entry looks like). `params` is
+# the plugin's parameter table: kParams, or kParams<value> for a variant built
+# with BUILD_PARAM = value, whose table fixes that param to the value.
 function(attnforge_write_variant_table kernel out_dir)
   set(includes "")
   set(rows "")
@@ -99,13 +132,18 @@ function(attnforge_write_variant_table kernel out_dir)
     list(GET fields 1 function)
     list(GET fields 2 head_dim)
     list(GET fields 3 target)
+    list(GET fields 4 build_value)
+    set(params kParams)
+    if (NOT build_value STREQUAL "")
+      set(params "kParams<${build_value}>")
+    endif ()
     set(features "0")
     foreach (feature IN LISTS ATTNFORGE_TARGET_${target}_FEATURES)
       string(TOUPPER "${feature}" feature)
       string(APPEND features " | AF_CPU_${feature}")
     endforeach ()
     string(APPEND includes "#include \"${function}.h\"\n")
-    string(APPEND rows "ATTNFORGE_VARIANT(\"${id}\", \"${kernel}\", ${function}, ${head_dim}, \"${target}\", ${features}, ${ATTNFORGE_TARGET_${target}_PRIORITY})\n")
+    string(APPEND rows "ATTNFORGE_VARIANT(\"${id}\", \"${kernel}\", ${function}, ${head_dim}, \"${target}\", ${features}, ${ATTNFORGE_TARGET_${target}_PRIORITY}, ${params})\n")
   endforeach ()
   set(banner "// Generated by attnforge_write_variant_table: do not edit.\n")
   file(CONFIGURE OUTPUT "${out_dir}/${kernel}_variant_headers.inc" CONTENT "${banner}${includes}")
@@ -133,10 +171,12 @@ endfunction()
 # built from SOURCES and those libraries. Takes attnforge_add_kernel's
 # arguments (without OUT_VARIANTS) plus SOURCES.
 function(attnforge_add_kernel_plugin plugin)
-  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE" "HEAD_DIMS;TARGETS;EXTRA_PARAMS;SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE;BUILD_PARAM;ID_TAG"
+                        "HEAD_DIMS;TARGETS;EXTRA_PARAMS;BUILD_VALUES;SOURCES" ${ARGN})
   attnforge_add_kernel(
     KERNEL ${ARG_KERNEL} GENERATOR ${ARG_GENERATOR} GENERATOR_TARGET ${ARG_GENERATOR_TARGET}
     DTYPE ${ARG_DTYPE} HEAD_DIMS ${ARG_HEAD_DIMS} TARGETS ${ARG_TARGETS} EXTRA_PARAMS ${ARG_EXTRA_PARAMS}
+    BUILD_PARAM ${ARG_BUILD_PARAM} BUILD_VALUES ${ARG_BUILD_VALUES} ID_TAG ${ARG_ID_TAG}
     OUT_VARIANTS variants)
   attnforge_write_variant_table(${ARG_KERNEL} "${CMAKE_CURRENT_BINARY_DIR}" ${variants})
   set(libraries "")

@@ -6,6 +6,8 @@
 // the specs below; check() adds the layout's own rules (attnforge/block_layout.hpp)
 // and run() builds the layout from the pattern when the caller gave none
 // (leaving strides of kStridedPerRowFrom and up to the kernel's row path).
+// Each variant is built for one layout block size (plugins/sparse/CMakeLists.txt)
+// and declares it as the only value of its block_size param.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -23,9 +25,6 @@ namespace {
 
 using attnforge::plugins::HalideView;
 
-// The layout's block size: rows per query block and keys per key block. Every
-// variant of this plugin is built with it (plugins/sparse/CMakeLists.txt).
-constexpr int kBlockSize = 64;
 constexpr double kIntMax = 2147483647.0;
 
 enum Tensor { kQ, kK, kV, kOut, kKvLen, kBlockCount, kBlockIndex, kBlockFull, kTensorCount };
@@ -49,6 +48,10 @@ const af_tensor_spec kTensors[kTensorCount] = {
      "default none"},
 };
 
+// The parameters of the variants built with layout blocks of `block_size`
+// rows and keys: block_size's range is that one value, so the runtime fills it
+// in and rejects any other before check() and run() read it.
+template <int block_size>
 const af_param_spec kParams[kParamCount] = {
     {"scale", AF_PARAM_FLOAT, NAN, 1e-30, 1e30, "multiplies q·k before the softmax; default 1/sqrt(D)"},
     {"causal", AF_PARAM_BOOL, 0, 0, 1,
@@ -62,8 +65,8 @@ const af_param_spec kParams[kParamCount] = {
     {"num_global", AF_PARAM_INT, 0, 0, kIntMax,
      "global part: the first num_global keys are seen by every query, and the queries at positions < num_global "
      "see every key"},
-    {"block_size", AF_PARAM_INT, kBlockSize, kBlockSize, kBlockSize,
-     "rows per query block and keys per key block of the layout (fixed when the plugin is built)"},
+    {"block_size", AF_PARAM_INT, block_size, block_size, block_size,
+     "rows per query block and keys per key block of the layout (fixed when the variant is built)"},
 };
 
 attnforge::TensorView view_of(const af_tensor &tensor) {
@@ -92,6 +95,8 @@ attnforge::SparsePattern pattern_of(const af_call *call) {
   return pattern;
 }
 
+int64_t block_size_of(const af_call *call) { return static_cast<int64_t>(call->params[kBlockSizeParam]); }
+
 bool has_layout(const af_call *call) {
   const af_tensor *tensors = call->tensors;
   return tensors[kBlockCount].data != nullptr || tensors[kBlockIndex].data != nullptr ||
@@ -115,7 +120,7 @@ int32_t check(const af_call *call, char *message, size_t capacity) {
   try {
     attnforge::validate_block_layout(view_of(tensors[kBlockCount]), view_of(tensors[kBlockIndex]),
                                      view_of(tensors[kBlockFull]), tensors[kQ].shape[2], tensors[kK].shape[2],
-                                     kBlockSize);
+                                     block_size_of(call));
   } catch (const attnforge::Error &error) {
     // The helper's messages start with "sparse: ", which the runtime adds too.
     const char *text = error.what();
@@ -160,7 +165,7 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
   if (count.data == nullptr) {
     try {
       built = attnforge::build_block_layout(
-          pattern, queries, keys, kBlockSize,
+          pattern, queries, keys, block_size_of(call),
           strided_per_row ? attnforge::StridedPairs::PerRow : attnforge::StridedPairs::InBlocks);
     } catch (const std::exception &error) {
       attnforge::plugins::write_message(message, capacity, "building the block layout failed: %s", error.what());

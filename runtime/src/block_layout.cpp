@@ -209,10 +209,13 @@ void validate_block_layout(const TensorView &block_count, const TensorView &bloc
   }
   const int64_t query_blocks = ceil_div(queries, block_size);
   const int64_t key_blocks = ceil_div(keys, block_size);
+  // The block size in the message: a layout built for another block size is
+  // the likely mistake when Nqb is off.
+  const std::string query_blocks_name = "[Nqb = ceil(Nq / block_size " + std::to_string(block_size) + ")";
   const int64_t count_shape[1] = {query_blocks};
-  require_view(block_count, "block_count", DType::I32, 1, count_shape, "[Nqb = ceil(Nq / block_size)");
+  require_view(block_count, "block_count", DType::I32, 1, count_shape, query_blocks_name.c_str());
   const int64_t index_shape[2] = {query_blocks, -1};
-  require_view(block_index, "block_index", DType::I32, 2, index_shape, "[Nqb = ceil(Nq / block_size), Mb");
+  require_view(block_index, "block_index", DType::I32, 2, index_shape, (query_blocks_name + ", Mb").c_str());
   const int64_t slots = block_index.shape[1];
   if (block_full.present()) {
     const int64_t full_shape[2] = {query_blocks, slots};

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cmath>
+
 namespace attnforge::detail {
 namespace {
 
@@ -19,9 +21,25 @@ std::string describe(const char *name, const TensorView &view) {
   return fmt::format("{} ({} {} {})", name, to_string(view.dtype), to_string(view.device), view.shape_string());
 }
 
+// "block_size = 128, this variant takes block_size = 64" for each parameter
+// the variant fixes to one value and the call sets to another. Non-finite
+// values are left to validation, which says what is wrong with them.
+void add_fixed_param_problems(const VariantInfo &variant, const Arguments &arguments,
+                              std::vector<std::string> &problems) {
+  for (const ParamInfo &spec : variant.params) {
+    if (spec.min_value != spec.max_value) continue;
+    const auto given = arguments.params.find(spec.name);
+    if (given == arguments.params.end() || !std::isfinite(given->second)) continue;
+    if (given->second != spec.min_value) {
+      problems.push_back(fmt::format("{} = {}, this variant takes {} = {}", spec.name, given->second, spec.name,
+                                     spec.min_value));
+    }
+  }
+}
+
 } // namespace
 
-std::string fit_problem(const VariantInfo &variant, const Arguments &arguments) {
+std::string fit_problem(const VariantInfo &variant, const Arguments &arguments, FixedParams fixed_params) {
   if (!variant.usable) return fmt::format("cannot run on this machine: {}", variant.unusable_reason);
   std::vector<std::string> problems;
   const TensorView &q = arguments.q;
@@ -38,11 +56,12 @@ std::string fit_problem(const VariantInfo &variant, const Arguments &arguments) 
   if (auto dv = last_extent(arguments.v); dv && variant.value_dim > 0 && *dv != variant.value_dim) {
     problems.push_back(fmt::format("Dv = {}, this variant takes Dv = {}", *dv, variant.value_dim));
   }
+  if (fixed_params == FixedParams::Select) add_fixed_param_problems(variant, arguments, problems);
   return fmt::format("{}", fmt::join(problems, "; "));
 }
 
 const VariantInfo &choose_variant(std::string_view kernel_name, const std::vector<const VariantInfo *> &candidates,
-                                  const Arguments &arguments) {
+                                  const Arguments &arguments, FixedParams fixed_params) {
   // q decides dtype and device: without it there is nothing to dispatch on.
   if (!arguments.q.present()) {
     throw Error(ErrorCategory::InvalidArgument, fmt::format("{}: missing required argument 'q'", kernel_name));
@@ -50,7 +69,7 @@ const VariantInfo &choose_variant(std::string_view kernel_name, const std::vecto
   const VariantInfo *best = nullptr;
   std::vector<std::string> reasons;
   for (const VariantInfo *candidate : candidates) {
-    std::string problem = fit_problem(*candidate, arguments);
+    std::string problem = fit_problem(*candidate, arguments, fixed_params);
     if (!problem.empty()) {
       reasons.push_back(fmt::format("  {}: {}", candidate->id, problem));
       continue;

@@ -7,15 +7,22 @@
 #include "validate.hpp"
 
 namespace attnforge {
+namespace {
+
+detail::FixedParams fixed_params_for(bool pinned) {
+  return pinned ? detail::FixedParams::Validate : detail::FixedParams::Select;
+}
+
+} // namespace
 
 const VariantInfo &Kernel::choose(const Arguments &arguments) const {
-  return detail::choose_variant(name_, candidates_, arguments);
+  return detail::choose_variant(name_, candidates_, arguments, fixed_params_for(pinned_));
 }
 
 std::vector<std::pair<std::string, std::string>> Kernel::reasons(const Arguments &arguments) const {
   std::vector<std::pair<std::string, std::string>> reasons;
   for (const VariantInfo *candidate : candidates_) {
-    reasons.emplace_back(candidate->id, detail::fit_problem(*candidate, arguments));
+    reasons.emplace_back(candidate->id, detail::fit_problem(*candidate, arguments, fixed_params_for(pinned_)));
   }
   return reasons;
 }

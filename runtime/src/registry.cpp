@@ -124,7 +124,7 @@ Kernel Registry::kernel(const std::string &name) const {
     throw Error(ErrorCategory::NotFound, fmt::format("no kernel named '{}'{}", name, hint));
   }
   // Unusable variants stay candidates so a failed call can say why each one could not run.
-  return Kernel(this, name, std::move(candidates));
+  return Kernel(this, name, std::move(candidates), /*pinned=*/false);
 }
 
 Kernel Registry::variant(const std::string &id) const {
@@ -138,7 +138,7 @@ Kernel Registry::variant(const std::string &id) const {
       throw Error(ErrorCategory::Unsupported,
                   fmt::format("variant '{}' cannot run on this machine: {}", id, variant.unusable_reason));
     }
-    return Kernel(this, id, {&variant});
+    return Kernel(this, id, {&variant}, /*pinned=*/true);
   }
   const std::string hint = ids.empty() ? empty_registry_hint(*impl_) : detail::suggestion_suffix(id, ids);
   throw Error(ErrorCategory::NotFound, fmt::format("no variant with id '{}'{}", id, hint));

@@ -215,6 +215,12 @@ class Validator {
       if (!std::isfinite(value)) {
         fail("parameter '{}': expected a finite number, got {} (leave it unset for the default)", spec.name, value);
       }
+      // A range of one value was fixed when the variant was built (sparse's
+      // block_size): say so, rather than show a range of one.
+      if (spec.min_value == spec.max_value && value != spec.min_value) {
+        fail("parameter '{}': expected {}, the only value variant {} is built for, got {}", spec.name,
+             spec.min_value, variant_.id, value);
+      }
       const bool integral = std::trunc(value) == value;
       const bool in_range = spec.min_value <= value && value <= spec.max_value;
       if (spec.kind == ParamInfo::Kind::Bool && (!integral || !in_range)) {

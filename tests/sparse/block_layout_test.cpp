@@ -15,16 +15,16 @@ void expect_exact_layout(const SparsePattern &pattern, int64_t queries, int64_t 
   SparseCase without_causal = sparse_case;
   without_causal.pattern.causal = false;
   const std::vector<uint8_t> pattern_mask = dense_mask(without_causal, 0);
-  const BlockLayout layout = build_block_layout(pattern, queries, keys, kBlockSize);
-  const int64_t query_blocks = (queries + kBlockSize - 1) / kBlockSize;
-  const int64_t key_blocks = (keys + kBlockSize - 1) / kBlockSize;
+  const BlockLayout layout = build_block_layout(pattern, queries, keys, kDefaultBlockSize);
+  const int64_t query_blocks = blocks_of(queries, kDefaultBlockSize);
+  const int64_t key_blocks = blocks_of(keys, kDefaultBlockSize);
   ASSERT_EQ(layout.query_blocks(), query_blocks);
   for (int64_t qb = 0; qb < query_blocks; ++qb) {
     int64_t slot = 0;
     for (int64_t kb = 0; kb < key_blocks; ++kb) {
       bool any = false, all = true;
-      for (int64_t i = qb * kBlockSize; i < std::min(queries, (qb + 1) * kBlockSize); ++i) {
-        for (int64_t j = kb * kBlockSize; j < std::min(keys, (kb + 1) * kBlockSize); ++j) {
+      for (int64_t i = qb * kDefaultBlockSize; i < std::min(queries, (qb + 1) * kDefaultBlockSize); ++i) {
+        for (int64_t j = kb * kDefaultBlockSize; j < std::min(keys, (kb + 1) * kDefaultBlockSize); ++j) {
           any |= mask[i * keys + j] != 0;
           all &= pattern_mask[i * keys + j] != 0;
           EXPECT_EQ(pattern.allows(i, j, queries, keys), mask[i * keys + j] != 0) << i << ", " << j;
@@ -40,7 +40,7 @@ void expect_exact_layout(const SparsePattern &pattern, int64_t queries, int64_t 
     EXPECT_EQ(slot, layout.counts[qb]);
   }
   EXPECT_NO_THROW(validate_block_layout(layout.count_view(), layout.index_view(), layout.full_view(), queries,
-                                        keys, kBlockSize));
+                                        keys, kDefaultBlockSize));
 }
 
 TEST(SparseBlockLayout, ListsExactlyTheBlocksWithAnAllowedPair) {
@@ -82,7 +82,7 @@ TEST(SparseBlockLayout, LocalWindowDensityFollowsTheWindow) {
   SparsePattern pattern;
   pattern.window_left = 256;
   pattern.window_right = 256;
-  const BlockLayout layout = build_block_layout(pattern, 16384, 16384, kBlockSize);
+  const BlockLayout layout = build_block_layout(pattern, 16384, 16384, kDefaultBlockSize);
   // Key blocks up to 4 away: δ spans ±(4·64 + 63) > 256 only from 5 away.
   EXPECT_NEAR(layout.density(), 9.0 / 256, 0.001);
   EXPECT_EQ(layout.max_blocks, 9);

@@ -106,7 +106,6 @@ TEST(SparseInvalid, PatternParameters) {
   expect_rejected(set("stride", -1), "stride", false);
   expect_rejected(set("num_global", -3), "num_global", false);
   expect_rejected(set("stride_one_sided", 2), "stride_one_sided", false);
-  expect_rejected(set("block_size", 128), "block_size", false);
   expect_rejected(set("scale", 0), "scale", false);
 }
 

@@ -1,6 +1,6 @@
 // Run-time block layouts: caller-chosen lists of key blocks per query block
 // (empty rows, full rows, random subsets), alone or intersected with a
-// pattern, with and without the full-block flags.
+// pattern, with and without the full-block flags, for every block size built.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,9 +12,10 @@ namespace {
 
 // Row 0 empty, row 1 every key block, the rest random subsets; random full
 // flags when `flags` is set.
-ExplicitLayout random_layout(int64_t queries, int64_t keys, bool flags, reference::Random &random) {
-  const int64_t query_blocks = (queries + kBlockSize - 1) / kBlockSize;
-  const int64_t key_blocks = (keys + kBlockSize - 1) / kBlockSize;
+ExplicitLayout random_layout(int64_t queries, int64_t keys, int64_t block_size, bool flags,
+                             reference::Random &random) {
+  const int64_t query_blocks = blocks_of(queries, block_size);
+  const int64_t key_blocks = blocks_of(keys, block_size);
   ExplicitLayout layout;
   layout.max_blocks = key_blocks + 1; // one spare slot, which the kernel must ignore
   layout.counts.assign(query_blocks, 0);
@@ -35,38 +36,42 @@ ExplicitLayout random_layout(int64_t queries, int64_t keys, bool flags, referenc
   return layout;
 }
 
+// `without_layout` with a random layout for each block size built, passed
+// with that block_size, so the check runs the variants built for it.
+void check_random_layouts(const SparseCase &without_layout, bool flags, const Inspect &inspect = {}) {
+  for (int64_t block_size : kBuiltBlockSizes) {
+    reference::Random random;
+    SCOPED_TRACE("block_size " + std::to_string(block_size) + ", layout " + random.replay_hint());
+    SparseCase sparse_case = without_layout;
+    sparse_case.block_size = block_size;
+    sparse_case.layout = random_layout(sparse_case.shape.queries, sparse_case.shape.keys, block_size, flags, random);
+    check_sparse_attention(sparse_case, inspect);
+  }
+}
+
 TEST(SparseLayouts, RandomLayoutsWithEmptyAndFullRows) {
-  reference::Random random;
-  SCOPED_TRACE(random.replay_hint());
-  const AttentionShape shape{2, 2, 2, 300, 260, 64, 64};
-  const SparseCase sparse_case{.shape = shape, .layout = random_layout(300, 260, false, random)};
-  check_sparse_attention(sparse_case, [](const reference::AttentionInputs &inputs, const std::string &) {
-    for (int64_t i = 0; i < kBlockSize; ++i) expect_zero_row(inputs, 1, 1, i); // row 0 lists nothing
+  const SparseCase no_pattern{.shape = {2, 2, 2, 300, 260, 64, 64}, .pattern = {}};
+  check_random_layouts(no_pattern, false, [](const reference::AttentionInputs &inputs, const std::string &variant) {
+    const int64_t block_size = variant.find(":b128:") != std::string::npos ? 128 : 64;
+    for (int64_t i = 0; i < block_size; ++i) expect_zero_row(inputs, 1, 1, i); // row 0 lists nothing
   });
 }
 
 TEST(SparseLayouts, LayoutIntersectsThePattern) {
-  reference::Random random;
-  SCOPED_TRACE(random.replay_hint());
-  SparsePattern pattern;
-  pattern.window_left = 40;
-  pattern.stride = 9;
-  pattern.causal = true;
-  check_sparse_attention({.shape = {1, 4, 2, 257, 257, 64, 64},
-                          .pattern = pattern,
-                          .layout = random_layout(257, 257, false, random)});
+  check_random_layouts(
+      {.shape = {1, 4, 2, 257, 257, 64, 64}, .pattern = {.window_left = 40, .stride = 9, .causal = true}}, false);
 }
 
 TEST(SparseLayouts, FullBlocksSkipThePatternButNotCausal) {
-  reference::Random random;
-  SCOPED_TRACE(random.replay_hint());
-  SparsePattern pattern;
-  pattern.num_global = 2;
-  pattern.causal = true;
-  check_sparse_attention({.shape = {1, 2, 2, 200, 200, 64, 64},
-                          .pattern = pattern,
-                          .kv_len = {180},
-                          .layout = random_layout(200, 200, true, random)});
+  check_random_layouts(
+      {.shape = {1, 2, 2, 200, 200, 64, 64}, .pattern = {.num_global = 2, .causal = true}, .kv_len = {180}}, true);
+}
+
+TEST(SparseLayouts, RaggedBlocksWithMoreQueriesThanKeysAndFewer) {
+  check_random_layouts(
+      {.shape = {1, 2, 1, 1000, 700, 64, 64}, .pattern = {.window_left = 100, .window_right = 30, .causal = true}},
+      true);
+  check_random_layouts({.shape = {1, 2, 2, 130, 257, 40, 24}, .pattern = {}}, false);
 }
 
 TEST(SparseLayouts, LayoutBuiltFromThePatternGivesThePatternsResult) {
@@ -76,9 +81,12 @@ TEST(SparseLayouts, LayoutBuiltFromThePatternGivesThePatternsResult) {
   pattern.window_right = 2;
   pattern.stride = 50;
   pattern.num_global = 1;
-  const BlockLayout built = build_block_layout(pattern, 190, 190, kBlockSize);
-  ExplicitLayout layout{built.counts, built.max_blocks, built.indices, built.full};
-  check_sparse_attention({.shape = {1, 2, 2, 190, 190, 64, 64}, .pattern = pattern, .layout = layout});
+  for (int64_t block_size : kBuiltBlockSizes) {
+    const BlockLayout built = build_block_layout(pattern, 190, 190, block_size);
+    ExplicitLayout layout{built.counts, built.max_blocks, built.indices, built.full};
+    check_sparse_attention(
+        {.shape = {1, 2, 2, 190, 190, 64, 64}, .pattern = pattern, .layout = layout, .block_size = block_size});
+  }
 }
 
 } // namespace

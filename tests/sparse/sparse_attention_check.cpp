@@ -56,6 +56,7 @@ std::string SparseCase::describe() const {
     for (size_t b = 0; b < kv_len.size(); ++b) text += (b ? "," : "") + std::to_string(kv_len[b]);
   }
   if (order != MemoryOrder::BHND) text += std::string(" ") + to_string(order);
+  if (block_size) text += " block_size=" + std::to_string(*block_size);
   if (layout) text += " explicit layout";
   return text;
 }
@@ -71,7 +72,7 @@ std::vector<uint8_t> dense_mask(const SparseCase &sparse_case, int64_t b) {
       bool skip_pattern = false;
       if (sparse_case.layout) {
         const ExplicitLayout &layout = *sparse_case.layout;
-        const int64_t qb = i / kBlockSize, kb = j / kBlockSize;
+        const int64_t qb = i / sparse_case.layout_block_size(), kb = j / sparse_case.layout_block_size();
         bool listed = false;
         for (int64_t slot = 0; slot < layout.counts[qb]; ++slot) {
           if (layout.indices[qb * layout.max_blocks + slot] != kb) continue;
@@ -96,6 +97,8 @@ std::map<std::string, double> params_of(const SparseCase &sparse_case) {
                                        {"num_global", double(p.num_global)},
                                        {"causal", p.causal ? 1.0 : 0.0}};
   if (!std::isnan(sparse_case.scale)) params["scale"] = sparse_case.scale;
+  // A layout is only meaningful for the block size it was made for.
+  if (sparse_case.block_size || sparse_case.layout) params["block_size"] = double(sparse_case.layout_block_size());
   return params;
 }
 
@@ -121,7 +124,7 @@ void check_sparse_attention(const SparseCase &sparse_case, const Inspect &inspec
   AttentionInputs inputs = run_inputs(sparse_case, random);
   const Expected expected{reference_of(sparse_case, inputs)};
   ExtraArguments extra{params_of(sparse_case)};
-  const int64_t query_blocks = (sparse_case.shape.queries + kBlockSize - 1) / kBlockSize;
+  const int64_t query_blocks = blocks_of(sparse_case.shape.queries, sparse_case.layout_block_size());
   if (sparse_case.layout) add_layout_arguments(*sparse_case.layout, query_blocks, extra.tensors);
   check_dispatched_and_every_variant("sparse", inputs, extra, expected, inspect);
 }

@@ -22,7 +22,12 @@ namespace attnforge::testing {
 using reference::AttentionShape;
 using reference::MemoryOrder;
 
-constexpr int64_t kBlockSize = 64; // the plugin's layout block size
+// The layout block sizes the plugin is built for (plugins/sparse/CMakeLists.txt),
+// and the one a call that sets no block_size runs with.
+constexpr int64_t kBuiltBlockSizes[] = {64, 128};
+constexpr int64_t kDefaultBlockSize = 64;
+
+inline int64_t blocks_of(int64_t length, int64_t block_size) { return (length + block_size - 1) / block_size; }
 
 // A caller-supplied layout: per query block, the key blocks (and their full flags).
 struct ExplicitLayout {
@@ -39,7 +44,12 @@ struct SparseCase {
   std::vector<int32_t> kv_len{};
   MemoryOrder order = MemoryOrder::BHND;
   std::optional<ExplicitLayout> layout{}; // absent: the kernel builds the pattern's
+  // The call's block_size param, which the layout's blocks follow. Absent:
+  // 64 with a layout; without one the call sets none, so dispatch runs a 64
+  // variant and each pinned variant builds the pattern's layout with its own.
+  std::optional<int64_t> block_size{};
 
+  int64_t layout_block_size() const { return block_size.value_or(kDefaultBlockSize); }
   std::string describe() const;
 };
 

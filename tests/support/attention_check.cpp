@@ -9,13 +9,27 @@ const Registry &shared_registry() {
   return registry;
 }
 
-std::vector<const VariantInfo *> usable_variants(const std::string &kernel,
-                                                 const reference::AttentionShape &shape) {
+namespace {
+
+bool built_for(const VariantInfo &variant, const std::map<std::string, double> &params) {
+  for (const ParamInfo &spec : variant.params) {
+    const auto given = params.find(spec.name);
+    const bool fixed = spec.min_value == spec.max_value;
+    if (fixed && given != params.end() && given->second != spec.min_value) return false;
+  }
+  return true;
+}
+
+} // namespace
+
+std::vector<const VariantInfo *> usable_variants(const std::string &kernel, const reference::AttentionShape &shape,
+                                                 const std::map<std::string, double> &params) {
   std::vector<const VariantInfo *> fitting;
   for (const VariantInfo &variant : shared_registry().variants()) {
     if (variant.kernel != kernel || !variant.usable || variant.dtype != DType::F32) continue;
     if (variant.head_dim != 0 && variant.head_dim != shape.head_dim) continue;
     if (variant.value_dim != 0 && variant.value_dim != shape.value_dim) continue;
+    if (!built_for(variant, params)) continue;
     fitting.push_back(&variant);
   }
   return fitting;
@@ -46,7 +60,7 @@ void check_dispatched_and_every_variant(const std::string &kernel_name, referenc
                                         const Inspect &inspect) {
   run_and_compare(shared_registry().kernel(kernel_name), kernel_name + " (dispatched)", inputs, extra, expected,
                   inspect);
-  const std::vector<const VariantInfo *> variants = usable_variants(kernel_name, inputs.shape);
+  const std::vector<const VariantInfo *> variants = usable_variants(kernel_name, inputs.shape, extra.params);
   ASSERT_FALSE(variants.empty()) << "no usable " << kernel_name << " variant takes this head size";
   for (const VariantInfo *variant : variants) {
     run_and_compare(shared_registry().variant(variant->id), variant->id + " (pinned)", inputs, extra, expected,

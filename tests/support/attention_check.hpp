@@ -19,9 +19,11 @@ namespace attnforge::testing {
 // $ATTNFORGE_PLUGIN_PATH). Loading once keeps the suites fast.
 const Registry &shared_registry();
 
-// The usable f32 variants of `kernel` whose head sizes fit `shape`.
-std::vector<const VariantInfo *> usable_variants(const std::string &kernel,
-                                                 const reference::AttentionShape &shape);
+// The usable f32 variants of `kernel` whose head sizes fit `shape` and that
+// were built for every value `params` gives a fixed parameter (one whose range
+// is a single value, like sparse's block_size).
+std::vector<const VariantInfo *> usable_variants(const std::string &kernel, const reference::AttentionShape &shape,
+                                                 const std::map<std::string, double> &params = {});
 
 // What a call passes beyond the inputs' own tensors: the family's params, and
 // views a HostTensor cannot hold (linear's u8 key mask).
@@ -46,7 +48,8 @@ void run_and_compare(const Kernel &kernel, const std::string &label, reference::
                      const ExtraArguments &extra, const Expected &expected, const Inspect &inspect = {});
 
 // run_and_compare on the dispatched `kernel_name`, then on every usable
-// variant that fits the inputs' shape, pinned; at least one must fit.
+// variant that fits the inputs' shape and extra.params, pinned; at least one
+// must fit.
 void check_dispatched_and_every_variant(const std::string &kernel_name, reference::AttentionInputs &inputs,
                                         const ExtraArguments &extra, const Expected &expected,
                                         const Inspect &inspect = {});

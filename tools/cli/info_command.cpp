@@ -1,5 +1,6 @@
 // attnforge info <kernel | variant id>: the tensors and parameters a kernel
 // takes, its variants, and which one a call on the default problem runs.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -24,7 +25,25 @@ const char *kind_name(ParamInfo::Kind kind) {
 
 std::string head_size(int size) { return size == 0 ? "any" : std::to_string(size); }
 
-void print_signature(const VariantInfo &variant) {
+// A param that each variant fixes to its own value (sparse's block_size) is
+// one choice among those values for the kernel, not the first variant's range.
+std::string range_text(const ParamInfo &param, const std::vector<const VariantInfo *> &variants) {
+  std::vector<double> fixed_values;
+  for (const VariantInfo *variant : variants) {
+    for (const ParamInfo &other : variant->params) {
+      if (other.name != param.name) continue;
+      if (other.min_value != other.max_value) return fmt::format("[{}, {}]", param.min_value, param.max_value);
+      if (std::find(fixed_values.begin(), fixed_values.end(), other.min_value) == fixed_values.end()) {
+        fixed_values.push_back(other.min_value);
+      }
+    }
+  }
+  if (fixed_values.size() < 2) return fmt::format("[{}, {}]", param.min_value, param.max_value);
+  return fmt::format("{{{}}}, one per variant", fmt::join(fixed_values, ", "));
+}
+
+// The tensors and params of `variant`, with ranges over all of `variants`.
+void print_signature(const VariantInfo &variant, const std::vector<const VariantInfo *> &variants) {
   fmt::print("\ntensors:\n");
   TextTable tensors({"  NAME", "DTYPE", "SHAPE", "NOTES", "HELP"});
   for (const TensorInfo &tensor : variant.tensors) {
@@ -39,7 +58,7 @@ void print_signature(const VariantInfo &variant) {
   for (const ParamInfo &param : variant.params) {
     params.add_row({"  " + param.name, kind_name(param.kind),
                     std::isnan(param.default_value) ? "derived" : fmt::format("{}", param.default_value),
-                    fmt::format("[{}, {}]", param.min_value, param.max_value), param.help});
+                    range_text(param, variants), param.help});
   }
   params.print();
 }
@@ -56,7 +75,7 @@ void print_variant(const VariantInfo &variant) {
                                     : fmt::format("{}", fmt::join(variant.required_cpu_features, ", ")));
   fmt::print("plugin    {} ({})\n", variant.plugin_name, variant.plugin_path);
   fmt::print("status    {}\n", variant.usable ? "usable" : "unusable: " + variant.unusable_reason);
-  print_signature(variant);
+  print_signature(variant, {&variant});
 }
 
 std::string chosen_for_default(const Registry &registry, const KernelProfile &profile) {
@@ -72,7 +91,7 @@ std::string chosen_for_default(const Registry &registry, const KernelProfile &pr
 void print_kernel(const Registry &registry, const std::string &name,
                   const std::vector<const VariantInfo *> &variants) {
   fmt::print("kernel    {}\n", name);
-  print_signature(*variants.front());
+  print_signature(*variants.front(), variants);
   fmt::print("\nvariants:\n");
   TextTable table({"  VARIANT", "D", "Dv", "TARGET", "PRIORITY", "STATUS"});
   for (const VariantInfo *variant : variants) {

@@ -65,14 +65,15 @@ SparsePattern sparse_pattern(const Problem &problem) {
   return pattern;
 }
 
-// The work the kernel does: 2·(D + Dv) per pair of every visited 64 × 64
-// block (the layout the kernel builds from the pattern), masked pairs
-// included, since they cost the same.
+// The work the kernel does: 2·(D + Dv) per pair of every visited block (the
+// layout the kernel builds from the pattern, with 64 × 64 blocks unless the
+// call asks for another block_size), masked pairs included, since they cost
+// the same.
 double sparse_attention_flops(const Problem &problem) {
   const AttentionShape &s = problem.shape;
-  constexpr int64_t kBlock = 64;
-  const BlockLayout layout = build_block_layout(sparse_pattern(problem), s.queries, s.keys, kBlock);
-  return 2.0 * s.batch * s.heads * layout.visited_blocks() * kBlock * kBlock * (s.head_dim + s.value_dim);
+  const auto block = static_cast<int64_t>(problem.param("block_size", 64));
+  const BlockLayout layout = build_block_layout(sparse_pattern(problem), s.queries, s.keys, block);
+  return 2.0 * s.batch * s.heads * layout.visited_blocks() * block * block * (s.head_dim + s.value_dim);
 }
 
 // Softmax attention under the pattern's dense mask, cut by kv_len as full's is.

@@ -111,7 +111,7 @@ typedef int32_t (*af_check_fn)(const af_call *call, char *message, size_t messag
 typedef int32_t (*af_run_fn)(const af_call *call, char *message, size_t message_capacity);
 
 typedef struct af_variant {
-  const char *id;     /* kernel:dtype:dN:target, e.g. full:f32:d64:x86-64-avx512 */
+  const char *id;     /* kernel:dtype:dN[:tag]:target, e.g. full:f32:d64:x86-64-avx512 */
   const char *kernel; /* the name users ask for: "full" */
   int32_t dtype;      /* af_dtype of q, k, v and out */
   int32_t head_dim;   /* D this variant is specialised for; 0 = any */

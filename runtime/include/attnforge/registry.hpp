@@ -83,11 +83,13 @@ class Kernel {
 
  private:
   friend class Registry;
-  Kernel(const Registry *registry, std::string name, std::vector<const VariantInfo *> candidates)
-      : registry_(registry), name_(std::move(name)), candidates_(std::move(candidates)) {}
+  Kernel(const Registry *registry, std::string name, std::vector<const VariantInfo *> candidates, bool pinned)
+      : registry_(registry), name_(std::move(name)), candidates_(std::move(candidates)), pinned_(pinned) {}
   const Registry *registry_;
   std::string name_;
   std::vector<const VariantInfo *> candidates_;
+  bool pinned_; // made by Registry::variant(id): one candidate, named by the caller
+
 };
 
 struct RegistryOptions {
