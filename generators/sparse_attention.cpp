@@ -24,8 +24,8 @@
 // visits its own stride class j ≡ p (mod stride) directly, keeping the keys
 // the local and global parts do not already allow; the blocks then mask with
 // the local and global parts only, and the online softmax merges the two.
-// With stride s ≥ block size this costs N/s keys per row instead of a
-// quarter or more of all key blocks.
+// With stride s this costs N/s keys per row, against a quarter or more of
+// all key blocks once s ≥ the block size.
 //
 // The block layout (which key blocks each query block visits) is data: the
 // key-block loop of query block qb runs over slots r < block_count[qb] and
@@ -167,42 +167,52 @@ class SparseAttention : public Generator<SparseAttention> {
         Tuple(s.running(dv, row, block, h, b)), s.tile_context(dv, row, r, block, h, b),
         s.tile_max(row, r, block, h, b), s.tile_sum(row, r, block, h, b));
 
-    // The row's stride class, t-th key: j = (p mod stride) + stride·t.
-    Var &t = s.strided_slot;
-    Expr row_position = i + shape.keys - shape.queries;
-    auto row_key = [&](const Expr &slot_in_class) {
-      return s.stride_phase(row_position) + max(stride, 1) * slot_in_class;
-    };
+    // The row path works class by class: the queries at positions
+    // p = c + S·a and the keys j = c + S·t of stride class c share one small
+    // dense problem (a × t), whose q, k and v rows stay in L1 while it runs,
+    // instead of every row fetching its own class's keys from memory.
+    const Expr S = max(stride, 1);
+    Var &t = s.key_in_class, &a = s.query_in_class, &c = s.stride_class;
+    Expr class_position = c + S * a;
+    Expr class_query = class_position - (shape.keys - shape.queries);
+    auto class_key = [&](const Expr &index) { return c + S * index; };
     RDom row_features(0, shape.features, "over_row_features");
-    s.row_scores(t, i, h, b) = 0.0f;
-    s.row_scores(t, i, h, b) += q(row_features, min(i, shape.queries - 1), h, b) *
-                                k(row_features, min(row_key(t), shape.keys - 1), kv_head, b);
-    Expr row_distance = row_position - row_key(t);
-    Expr row_allowed = row_key(t) < kv_len(b) && (!causal || row_distance >= 0) &&
-                       strided_part(row_position, row_key(t), row_distance) && !local_part(row_distance) &&
-                       !global_part(row_position, row_key(t));
-    s.row_masked_scores(t, i, h, b) = select(row_allowed, scale * s.row_scores(t, i, h, b), Float(32).min());
+    s.row_scores(t, a, c, h, b) = 0.0f;
+    s.row_scores(t, a, c, h, b) += q(row_features, clamp(class_query, 0, shape.queries - 1), h, b) *
+                                   k(row_features, min(class_key(t), shape.keys - 1), kv_head, b);
+    Expr class_distance = class_position - class_key(t);
+    Expr row_allowed = class_key(t) < kv_len(b) && (!causal || class_distance >= 0) &&
+                       (!stride_one_sided || class_distance >= 0) && !local_part(class_distance) &&
+                       !global_part(class_position, class_key(t));
+    s.row_masked_scores(t, a, c, h, b) =
+        select(row_allowed, scale * s.row_scores(t, a, c, h, b), Float(32).min());
 
-    const Expr row_slots = select(strided_per_row && stride > 0, (shape.keys + stride - 1) / max(stride, 1), 0);
-    RDom row_slots_for_max(0, row_slots, "over_row_slots_max");
-    RDom row_slots_for_sum(0, row_slots, "over_row_slots_sum");
-    RDom row_slots_for_context(0, row_slots, "over_row_slots_context");
-    s.row_max(i, h, b) = Float(32).min();
-    s.row_max(i, h, b) = max(s.row_max(i, h, b), s.row_masked_scores(row_slots_for_max, i, h, b));
-    Expr row_masked_score = s.row_masked_scores(t, i, h, b);
-    s.row_weights(t, i, h, b) =
-        select(row_masked_score > Float(32).min(), exp_nonpositive(row_masked_score - s.row_max(i, h, b)), 0.0f);
-    s.row_sum(i, h, b) = 0.0f;
-    s.row_sum(i, h, b) += s.row_weights(row_slots_for_sum, i, h, b);
-    s.row_context(dv, i, h, b) = 0.0f;
-    s.row_context(dv, i, h, b) += s.row_weights(row_slots_for_context, i, h, b) *
-                                  v(dv, min(row_key(row_slots_for_context), shape.keys - 1), kv_head, b);
+    const Expr keys_in_class = select(strided_per_row && stride > 0, (shape.keys + S - 1) / S, 0);
+    RDom class_keys_for_max(0, keys_in_class, "over_class_keys_max");
+    RDom class_keys_for_sum(0, keys_in_class, "over_class_keys_sum");
+    RDom class_keys_for_context(0, keys_in_class, "over_class_keys_context");
+    s.row_max(a, c, h, b) = Float(32).min();
+    s.row_max(a, c, h, b) = max(s.row_max(a, c, h, b), s.row_masked_scores(class_keys_for_max, a, c, h, b));
+    Expr row_masked_score = s.row_masked_scores(t, a, c, h, b);
+    s.row_weights(t, a, c, h, b) =
+        select(row_masked_score > Float(32).min(), exp_nonpositive(row_masked_score - s.row_max(a, c, h, b)), 0.0f);
+    s.row_sum(a, c, h, b) = 0.0f;
+    s.row_sum(a, c, h, b) += s.row_weights(class_keys_for_sum, a, c, h, b);
+    s.row_context(dv, a, c, h, b) = 0.0f;
+    s.row_context(dv, a, c, h, b) += s.row_weights(class_keys_for_context, a, c, h, b) *
+                                     v(dv, min(class_key(class_keys_for_context), shape.keys - 1), kv_head, b);
 
-    // The blocks' result merged with the row's strided keys (a no-op when the
-    // row path is off: no key, sum 0).
-    Tuple finished = online_softmax_merge(Tuple(s.running(dv, i % block_length, i / block_length, h, b)),
-                                          s.row_context(dv, i, h, b), s.row_max(i, h, b), s.row_sum(i, h, b));
-    out(dv, i, h, b) = online_softmax_result(finished[0], finished[2]);
+    // Everything out needs of the row path, in one place a schedule can store.
+    s.row_result(dv, a, c, h, b) = Tuple(s.row_context(dv, a, c, h, b), s.row_max(a, c, h, b), s.row_sum(a, c, h, b));
+
+    // The blocks' result, merged with the row path's when it is on.
+    Tuple blocks = s.running(dv, i % block_length, i / block_length, h, b);
+    Expr row_position = i + shape.keys - shape.queries;
+    Expr row_class = s.stride_phase(row_position), row_in_class = (row_position - row_class) / S;
+    Tuple strided = s.row_result(dv, row_in_class, row_class, h, b);
+    Tuple merged = online_softmax_merge(blocks, strided[0], strided[1], strided[2]);
+    out(dv, i, h, b) = select(strided_per_row, online_softmax_result(merged[0], merged[2]),
+                              online_softmax_result(blocks[0], blocks[2]));
     s.out = out; // the schedule places the output itself: no intermediate copy of it
 
     s.over_features = over_features.x;
@@ -212,9 +222,10 @@ class SparseAttention : public Generator<SparseAttention> {
     s.over_tile_keys_context = keys_in_tile_for_context.x;
     s.over_visited_blocks = over_visited_blocks.x;
     s.over_row_features = row_features.x;
-    s.over_row_slots_max = row_slots_for_max.x;
-    s.over_row_slots_sum = row_slots_for_sum.x;
-    s.over_row_slots_context = row_slots_for_context.x;
+    s.over_class_keys_max = class_keys_for_max.x;
+    s.over_class_keys_sum = class_keys_for_sum.x;
+    s.over_class_keys_context = class_keys_for_context.x;
+    s.strided_per_row = strided_per_row;
     s.dense_features = q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 &&
                        out.dim(0).stride() == 1;
     s.head_dim = head_dim;

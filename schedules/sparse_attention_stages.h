@@ -17,16 +17,18 @@ struct SparseAttentionStages {
   // visited-list slot, head, batch, and the query block with the row inside
   // it that the per-block stages and the online-softmax state are indexed by.
   Halide::Var d, dv, key_in_tile, i, slot, h, b, row, query_block;
-  // Position along the sequence (a key index or a query's aligned position),
-  // and the t-th key of a row's stride class (the row path).
-  Halide::Var position, strided_slot;
+  // Position along the sequence (a key index or a query's aligned position).
+  Halide::Var position;
+  // The row path's stride class c, and the a-th query (position c + stride·a)
+  // and t-th key (c + stride·t) in it.
+  Halide::Var stride_class{"stride_class"}, query_in_class{"query_in_class"}, key_in_class{"key_in_class"};
   // Reductions: over the D features of a q·k product, over the keys of one
   // block (pattern mask, max, sum, context), and the merge of a query block's
   // visited key blocks (online softmax).
   Halide::RVar over_features, over_tile_keys_mask, over_tile_keys_max, over_tile_keys_sum,
       over_tile_keys_context, over_visited_blocks;
-  // The row path's: over the features of one q·k, and over a row's stride class.
-  Halide::RVar over_row_features, over_row_slots_max, over_row_slots_sum, over_row_slots_context;
+  // The row path's: over the features of one q·k, and over a class's keys.
+  Halide::RVar over_row_features, over_class_keys_max, over_class_keys_sum, over_class_keys_context;
 
   Halide::Func stride_phase{"stride_phase"};   // position mod stride, (position)
   Halide::Func queries{"queries"};             // q with clamped rows, (d, i, h, b)
@@ -37,17 +39,21 @@ struct SparseAttentionStages {
   Halide::Func tile_sum{"tile_sum"};           // Σ weights over a visited block; as tile_max
   Halide::Func tile_context{"tile_context"};   // Σ weights·v over a visited block, (dv, row, slot, query_block, h, b)
   Halide::Func running{"running"}; // online-softmax state (context, max, sum), (dv, row, query_block, h, b)
-  // Strided keys row by row: the row's stride class, t-th key.
-  Halide::Func row_scores{"row_scores"};               // q·k, (t, i, h, b)
-  Halide::Func row_masked_scores{"row_masked_scores"}; // scale·q·k where the row path owns the pair, (t, i, h, b)
-  Halide::Func row_max{"row_max"};                     // (i, h, b)
-  Halide::Func row_weights{"row_weights"};             // exp(score − row_max), (t, i, h, b)
-  Halide::Func row_sum{"row_sum"};                     // (i, h, b)
-  Halide::Func row_context{"row_context"};             // Σ weights·v, (dv, i, h, b)
+  // Strided keys row by row, class by class: (t, a, c) is the t-th key and
+  // a-th query of stride class c.
+  Halide::Func row_scores{"row_scores"};               // q·k, (t, a, c, h, b)
+  Halide::Func row_masked_scores{"row_masked_scores"}; // scale·q·k where the row path owns the pair; as row_scores
+  Halide::Func row_max{"row_max"};                     // (a, c, h, b)
+  Halide::Func row_weights{"row_weights"};             // exp(score − row_max); as row_scores
+  Halide::Func row_sum{"row_sum"};                     // (a, c, h, b)
+  Halide::Func row_context{"row_context"};             // Σ weights·v, (dv, a, c, h, b)
+  Halide::Func row_result{"row_result"};               // (row_context, row_max, row_sum), (dv, a, c, h, b)
   Halide::Func out; // the blocks' state merged with the row path's, context / sum, (dv, i, h, b)
 
   // True when q, k, v and out all have unit stride along features.
   Halide::Expr dense_features;
+  // The row path's switch (a runtime input): the schedule specialises on it.
+  Halide::Expr strided_per_row;
 
   int head_dim = 0;   // 0: any; else D is this constant
   int value_dim = 0;  // likewise Dv

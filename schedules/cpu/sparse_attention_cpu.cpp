@@ -17,9 +17,11 @@
 //     element mask, block max, weights, block sum                          (row vectors)
 //     block context  rows × Dv  register blocks of rows × `values_per_register_block`
 //     merge into the running (context, max, sum)                          (row vectors)
-//   the row path (strided keys row by row, when on): q·k per row and key of
-//     its stride class (features in lanes), max, weights, sum, context;
 //   write out, merging the two and transposing back to features innermost.
+// and before the query blocks, per b, h, when the row path is on:
+//   stride class (parallel): q·k per (query, key) of the class (features in
+//     lanes), then max, weights and sum (queries in lanes) and the context
+//     (all of Dv in registers per query).
 #include "cpu/sparse_attention_cpu.h"
 
 namespace attnforge::schedules {
@@ -42,16 +44,28 @@ void schedule_sparse_attention_cpu(SparseAttentionStages &s, const SparseAttenti
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
       .parallel(io);
   // Any-stride inputs stay correct through the generic path; dense ones get
-  // their own copy of the loop nest.
+  // their own copy of the loop nest. Calls without the row path leave out
+  // its stages altogether.
+  s.out.specialize(s.strided_per_row).specialize(s.dense_features);
   s.out.specialize(s.dense_features);
 
   s.stride_phase.compute_root();
 
   s.queries.compute_at(s.out, io).reorder_storage(s.i, s.d).vectorize(s.i, vector);
 
-  // The row path, per query block: one q·k dot product per (row, key of its
-  // stride class), features in lanes; then per-row vectors as in the blocks.
-  s.row_scores.compute_at(s.out, io).reorder_storage(s.i, s.strided_slot);
+  // The row path, per head and stride class (parallel): the class's q·k
+  // dot products (features in lanes), then, with its queries in lanes, max,
+  // weights and sum; its context with all of Dv in registers per query.
+  const LoopLevel each_head(s.out, s.h);
+  // Stored class-major within each a, so that out, walking consecutive rows
+  // (consecutive classes), reads it sequentially.
+  s.row_result.compute_at(each_head)
+      .reorder_storage(s.dv, s.stride_class, s.query_in_class)
+      .reorder(s.dv, s.query_in_class, s.stride_class)
+      .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
+      .parallel(s.stride_class);
+  const LoopLevel each_class(s.row_result, s.stride_class);
+  s.row_scores.compute_at(each_class).reorder_storage(s.query_in_class, s.key_in_class);
   if (s.head_dim > 0 && s.head_dim % vector == 0) {
     // Partial sums in one vector of lanes, then one horizontal add per pair
     // (not one per vector of features).
@@ -60,27 +74,29 @@ void schedule_sparse_attention_cpu(SparseAttentionStages &s, const SparseAttenti
     Func partial = s.row_scores.update()
                        .split(s.over_row_features, features_outer, features_inner, vector)
                        .rfactor(features_inner, lane);
-    partial.compute_at(s.row_scores, s.i).vectorize(lane);
+    partial.compute_at(s.row_scores, s.key_in_class).vectorize(lane);
     partial.update().reorder(lane, features_outer).vectorize(lane);
     s.row_scores.update().atomic().vectorize(features_inner);
   } else {
     s.row_scores.update().atomic().vectorize(s.over_row_features, vector, TailStrategy::GuardWithIf);
   }
-  s.row_masked_scores.compute_at(s.out, io)
-      .reorder_storage(s.i, s.strided_slot)
-      .vectorize(s.i, vector, TailStrategy::GuardWithIf);
-  s.row_max.compute_at(s.out, io).vectorize(s.i, vector, TailStrategy::GuardWithIf);
-  s.row_max.update().reorder(s.i, s.over_row_slots_max).vectorize(s.i, vector, TailStrategy::GuardWithIf);
-  s.row_weights.compute_at(s.out, io)
-      .reorder_storage(s.i, s.strided_slot)
-      .vectorize(s.i, vector, TailStrategy::GuardWithIf);
-  s.row_sum.compute_at(s.out, io).vectorize(s.i, vector, TailStrategy::GuardWithIf);
-  s.row_sum.update().reorder(s.i, s.over_row_slots_sum).vectorize(s.i, vector, TailStrategy::GuardWithIf);
-  s.row_context.compute_at(s.out, io).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
-  // All of a row's Dv in registers while its stride class streams past.
+  for (Func per_pair : {s.row_masked_scores, s.row_weights}) {
+    per_pair.compute_at(each_class)
+        .reorder_storage(s.query_in_class, s.key_in_class)
+        .vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
+  }
+  s.row_max.compute_at(each_class).vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
+  s.row_max.update()
+      .reorder(s.query_in_class, s.over_class_keys_max)
+      .vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
+  s.row_sum.compute_at(each_class).vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
+  s.row_sum.update()
+      .reorder(s.query_in_class, s.over_class_keys_sum)
+      .vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
+  s.row_context.compute_at(each_class).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.row_context.update()
       .split(s.dv, dvo, dvi, vector, TailStrategy::GuardWithIf)
-      .reorder(dvi, dvo, s.over_row_slots_context, s.i)
+      .reorder(dvi, dvo, s.over_class_keys_context, s.query_in_class)
       .vectorize(dvi);
   if (s.value_dim > 0) s.row_context.update().unroll(dvo);
 

@@ -88,6 +88,31 @@ TEST(SparseBlockLayout, LocalWindowDensityFollowsTheWindow) {
   EXPECT_EQ(layout.max_blocks, 9);
 }
 
+TEST(SparseBlockLayout, PerRowStridedPairsLeaveOnlyTheOtherPartsBlocks) {
+  // With the strided pairs left to the kernel's row path, the layout is the
+  // one of the pattern without its strided part; a pattern with no other
+  // part visits no block at all.
+  SparsePattern strided_only;
+  strided_only.stride = 100;
+  const BlockLayout none = build_block_layout(strided_only, 1000, 700, kDefaultBlockSize, StridedPairs::PerRow);
+  EXPECT_EQ(none.visited_blocks(), 0);
+  EXPECT_GT(build_block_layout(strided_only, 1000, 700, kDefaultBlockSize).visited_blocks(), 0);
+
+  SparsePattern mixed;
+  mixed.window_left = 70;
+  mixed.window_right = 5;
+  mixed.num_global = 3;
+  mixed.causal = true;
+  SparsePattern without_stride = mixed;
+  mixed.stride = 100;
+  const BlockLayout per_row = build_block_layout(mixed, 1000, 700, kDefaultBlockSize, StridedPairs::PerRow);
+  const BlockLayout expected = build_block_layout(without_stride, 1000, 700, kDefaultBlockSize);
+  EXPECT_EQ(per_row.counts, expected.counts);
+  EXPECT_EQ(per_row.indices, expected.indices);
+  EXPECT_EQ(per_row.full, expected.full);
+  EXPECT_LT(per_row.visited_blocks(), build_block_layout(mixed, 1000, 700, kDefaultBlockSize).visited_blocks());
+}
+
 TEST(SparseBlockLayout, RejectsBadPatternValues) {
   SparsePattern pattern;
   pattern.window_left = -2;
