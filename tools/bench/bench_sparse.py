@@ -7,9 +7,11 @@ all measured in this one run.
 Patterns (non-causal, Nq = Nk = N): local(w) keeps |i − j| ≤ w (window_left =
 window_right = w); local(w)+stride(s) also keeps (i − j) ≡ 0 (mod s), the Sparse
 Transformer's "local + dilated" pattern. Density is the kept fraction of 64 × 64 blocks
-(those holding at least one allowed pair: the blocks the kernel visits); the column
-"÷ (density × full)" is sparse time over density × full time, 1.0 when skipping blocks
-costs nothing and each visited block costs what a block of `full` does.
+(those holding at least one allowed pair); the column "÷ (density × full)" is sparse time
+over density × full time, 1.0 when skipping blocks costs nothing and each kept block costs
+what a block of `full` does. With a stride, the kernel visits only the local blocks and
+takes the strided pairs row by row, stride class by stride class (docs/sparse.md), so
+that column falls below 1 there.
 """
 
 from __future__ import annotations
