@@ -137,10 +137,12 @@ using Pipeline = int (*)(halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t
                          bool stride_one_sided, int32_t num_global, bool strided_per_row, halide_buffer_t *out);
 
 // From this stride on, a layout the plugin builds leaves the strided pairs to
-// the kernel's row path: each row then visits its N/stride strided keys one
-// by one, while in blocks the strided part costs every key block once the
-// stride is at most the block size (and a 1/stride share of the blocks
-// beyond it), at a few times less per pair.
+// the kernel's row path: each row then visits its N/stride strided keys,
+// while in blocks the strided part costs every key block once the stride is
+// at most the block size. Measured (B=1 H=8 N=4096 D=64, local(64) plus
+// stride s, 64-blocks; row path against blocks): s = 8: 225-233 against
+// 245-345 ms; 16: 110-135 against 247; 32: 70 against 246-271; 64: 47
+// against 294-298.
 constexpr int64_t kStridedPerRowFrom = 8;
 
 template <Pipeline pipeline>
