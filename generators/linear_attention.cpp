@@ -222,9 +222,6 @@ class LinearAttention : public Generator<LinearAttention> {
     out(dv, i, h, b) = select(causal, s.causal_numerator(dv, i, h, b) * s.causal_inverse_normaliser(i, h, b),
                               s.numerator(dv, i, h, b) * s.inverse_normaliser(i, h, b));
     s.out = out; // the schedule places the output itself: no intermediate copy of it
-    s.q = q;
-    s.k = k;
-    s.v = v;
 
     s.over_features_max = features_for_max.x;
     s.over_keys_max = keys_for_max.x;

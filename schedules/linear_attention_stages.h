@@ -53,8 +53,6 @@ struct LinearAttentionStages {
   Halide::Func causal_inverse_normaliser{"causal_inverse_normaliser"}; // (i, h, b)
 
   Halide::Func out; // (dv, i, h, b)
-  // The inputs streamed from memory, for the schedule's prefetches.
-  Halide::ImageParam q, k, v;
 
   // Runtime switches between the two paths and the three feature maps; the
   // schedule specialises on them.

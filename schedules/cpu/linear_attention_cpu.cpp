@@ -70,8 +70,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
       .parallel(hb)
       .parallel(segment_of_rows)
-      .parallel(io)
-      .prefetch(s.q, io, io);
+      .parallel(io);
   // causal is a plain bool input, so Halide drops the other path's stages
   // from each branch; dense strides get vector loads instead of gathers.
   s.out.specialize(s.causal).specialize(s.dense_features);
