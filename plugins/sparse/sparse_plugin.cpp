@@ -136,14 +136,13 @@ using Pipeline = int (*)(halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t
                          float scale, bool causal, int32_t window_left, int32_t window_right, int32_t stride,
                          bool stride_one_sided, int32_t num_global, bool strided_per_row, halide_buffer_t *out);
 
-// From this stride on, a layout the plugin builds leaves the strided pairs to
-// the kernel's row path: each row then visits its N/stride strided keys,
-// while in blocks the strided part costs every key block once the stride is
-// at most the block size. Measured (B=1 H=8 N=4096 D=64, local(64) plus
-// stride s, 64-blocks; row path against blocks): s = 8: 225-233 against
-// 245-345 ms; 16: 110-135 against 247; 32: 70 against 246-271; 64: 47
-// against 294-298.
-constexpr int64_t kStridedPerRowFrom = 8;
+// attnforge::kStridedPerRowFrom: from that stride on, a layout the plugin
+// builds leaves the strided pairs to the kernel's row path: each row then
+// visits its N/stride strided keys, while in blocks the strided part costs
+// every key block once the stride is at most the block size. Measured (B=1
+// H=8 N=4096 D=64, local(64) plus stride s, 64-blocks; row path against
+// blocks): s = 8: 225-233 against 245-345 ms; 16: 110-135 against 247;
+// 32: 70 against 246-271; 64: 47 against 294-298.
 
 template <Pipeline pipeline>
 int32_t run(const af_call *call, char *message, size_t capacity) {
@@ -163,7 +162,7 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
   // layout has both count and index.
   attnforge::BlockLayout built;
   af_tensor count = tensors[kBlockCount], index = tensors[kBlockIndex], full = tensors[kBlockFull];
-  const bool strided_per_row = count.data == nullptr && pattern.stride >= kStridedPerRowFrom;
+  const bool strided_per_row = count.data == nullptr && pattern.stride >= attnforge::kStridedPerRowFrom;
   if (count.data == nullptr) {
     try {
       built = attnforge::build_block_layout(

@@ -65,15 +65,21 @@ SparsePattern sparse_pattern(const Problem &problem) {
   return pattern;
 }
 
-// The work the kernel does: 2·(D + Dv) per pair of every visited block (the
-// layout the kernel builds from the pattern, with 64 × 64 blocks unless the
-// call asks for another block_size), masked pairs included, since they cost
-// the same.
+// The work the kernel does: 2·(D + Dv) per pair it computes, masked pairs
+// included, since they cost the same. Those are the pairs of every visited
+// block (the layout the plugin builds from the pattern, with 64 × 64 blocks
+// unless the call asks for another block_size) and, when the strided part
+// goes the row path, every query's candidates in its stride class.
 double sparse_attention_flops(const Problem &problem) {
   const AttentionShape &s = problem.shape;
   const auto block = static_cast<int64_t>(problem.param("block_size", 64));
-  const BlockLayout layout = build_block_layout(sparse_pattern(problem), s.queries, s.keys, block);
-  return 2.0 * s.batch * s.heads * layout.visited_blocks() * block * block * (s.head_dim + s.value_dim);
+  const SparsePattern pattern = sparse_pattern(problem);
+  const bool per_row = pattern.stride >= kStridedPerRowFrom;
+  const BlockLayout layout = build_block_layout(pattern, s.queries, s.keys, block,
+                                                per_row ? StridedPairs::PerRow : StridedPairs::InBlocks);
+  double pairs = double(layout.visited_blocks()) * block * block;
+  if (per_row) pairs += double(s.queries) * ((s.keys + pattern.stride - 1) / pattern.stride);
+  return 2.0 * s.batch * s.heads * pairs * (s.head_dim + s.value_dim);
 }
 
 // Softmax attention under the pattern's dense mask, cut by kv_len as full's is.

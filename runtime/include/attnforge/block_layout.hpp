@@ -65,6 +65,11 @@ struct BlockLayout {
 // and then the layout needs only the blocks of the other parts.
 enum class StridedPairs { InBlocks, PerRow };
 
+// The sparse plugin, building a layout itself (no block_count/block_index
+// given), leaves the strided pairs to its row path from this stride on
+// (measured in plugins/sparse/sparse_plugin.cpp).
+inline constexpr int64_t kStridedPerRowFrom = 8;
+
 // The layout of `pattern` over an Nq × Nk problem: every block holding at
 // least one allowed pair (of the parts other than the strided one, with
 // StridedPairs::PerRow), flagged full where one part alone allows all of it.
