@@ -62,7 +62,9 @@ struct BlockLayout {
 // Where the strided part's pairs are visited. In blocks, a strided block costs
 // a whole block for at most a few allowed pairs per row; the sparse kernel can
 // instead visit each row's stride class itself (its strided_per_row input),
-// and then the layout needs only the blocks of the other parts.
+// and then the layout needs only the blocks of the other parts. The kernel
+// runs its row path only for layouts the plugin builds: a PerRow layout passed
+// in as the caller's own would simply leave the strided pairs out.
 enum class StridedPairs { InBlocks, PerRow };
 
 // The sparse plugin, building a layout itself (no block_count/block_index
