@@ -5,7 +5,8 @@
 // The runtime has already checked every shape, dtype, range and alias rule in
 // the specs below; check() adds the layout's own rules (attnforge/block_layout.hpp)
 // and run() builds the layout from the pattern when the caller gave none
-// (leaving strides of kStridedPerRowFrom and up to the kernel's row path).
+// (leaving the strided pairs to the kernel's row path where
+// attnforge::strided_pairs_of_built_layout says so).
 // Each variant is built for one layout block size (plugins/sparse/CMakeLists.txt)
 // and declares it as the only value of its block_size param.
 #include <cmath>
@@ -136,9 +137,9 @@ using Pipeline = int (*)(halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t
                          float scale, bool causal, int32_t window_left, int32_t window_right, int32_t stride,
                          bool stride_one_sided, int32_t num_global, bool strided_per_row, halide_buffer_t *out);
 
-// attnforge::kStridedPerRowFrom: from that stride on, a layout the plugin
-// builds leaves the strided pairs to the kernel's row path: each row then
-// visits its N/stride strided keys, while in blocks the strided part costs
+// From attnforge::kStridedPerRowFrom on (up to Nk), a layout the plugin builds
+// leaves the strided pairs to the kernel's row path: each row then visits
+// its N/stride strided keys, while in blocks the strided part costs
 // every key block once the stride is at most the block size. Measured (B=1
 // H=8 N=4096 D=64, local(64) plus stride s, 64-blocks; row path against
 // blocks): s = 8: 225-233 against 245-345 ms; 16: 110-135 against 247;
@@ -162,12 +163,12 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
   // layout has both count and index.
   attnforge::BlockLayout built;
   af_tensor count = tensors[kBlockCount], index = tensors[kBlockIndex], full = tensors[kBlockFull];
-  const bool strided_per_row = count.data == nullptr && pattern.stride >= attnforge::kStridedPerRowFrom;
+  const bool strided_per_row = count.data == nullptr && attnforge::strided_pairs_of_built_layout(pattern, keys) ==
+                                                           attnforge::StridedPairs::PerRow;
   if (count.data == nullptr) {
     try {
-      built = attnforge::build_block_layout(
-          pattern, queries, keys, block_size_of(call),
-          strided_per_row ? attnforge::StridedPairs::PerRow : attnforge::StridedPairs::InBlocks);
+      built = attnforge::build_block_layout(pattern, queries, keys, block_size_of(call),
+                                            attnforge::strided_pairs_of_built_layout(pattern, keys));
     } catch (const std::exception &error) {
       attnforge::plugins::write_message(message, capacity, "building the block layout failed: %s", error.what());
       return AF_ERROR_RUNTIME;

@@ -113,6 +113,22 @@ TEST(SparseBlockLayout, PerRowStridedPairsLeaveOnlyTheOtherPartsBlocks) {
   EXPECT_LT(per_row.visited_blocks(), build_block_layout(mixed, 1000, 700, kDefaultBlockSize).visited_blocks());
 }
 
+TEST(SparseBlockLayout, PluginLayoutsLeaveStridesFromEightToNkToTheRowPath) {
+  SparsePattern pattern;
+  const auto where = [&](int64_t stride, int64_t keys) {
+    pattern.stride = stride;
+    return strided_pairs_of_built_layout(pattern, keys);
+  };
+  EXPECT_EQ(where(0, 100), StridedPairs::InBlocks);
+  EXPECT_EQ(where(kStridedPerRowFrom - 1, 100), StridedPairs::InBlocks);
+  EXPECT_EQ(where(kStridedPerRowFrom, 100), StridedPairs::PerRow);
+  EXPECT_EQ(where(100, 100), StridedPairs::PerRow);
+  // Past Nk a stride class holds at most one key, and the row path would keep
+  // a state for each of its `stride` classes.
+  EXPECT_EQ(where(101, 100), StridedPairs::InBlocks);
+  EXPECT_EQ(where(int64_t{1} << 40, 100), StridedPairs::InBlocks);
+}
+
 TEST(SparseBlockLayout, RejectsBadPatternValues) {
   SparsePattern pattern;
   pattern.window_left = -2;

@@ -67,10 +67,16 @@ struct BlockLayout {
 // in as the caller's own would simply leave the strided pairs out.
 enum class StridedPairs { InBlocks, PerRow };
 
-// The sparse plugin, building a layout itself (no block_count/block_index
-// given), leaves the strided pairs to its row path from this stride on
-// (measured in plugins/sparse/sparse_plugin.cpp).
+// Where the sparse plugin puts the strided pairs of a layout it builds itself
+// (no block_count/block_index given): on its row path for strides from
+// kStridedPerRowFrom (measured in plugins/sparse/sparse_plugin.cpp) up to Nk.
+// The row path keeps one state per stride class, so a stride past Nk, whose
+// classes hold at most one key each, stays in blocks (the diagonal ones).
 inline constexpr int64_t kStridedPerRowFrom = 8;
+inline StridedPairs strided_pairs_of_built_layout(const SparsePattern &pattern, int64_t keys) {
+  const bool per_row = pattern.stride >= kStridedPerRowFrom && pattern.stride <= keys;
+  return per_row ? StridedPairs::PerRow : StridedPairs::InBlocks;
+}
 
 // The layout of `pattern` over an Nq × Nk problem: every block holding at
 // least one allowed pair (of the parts other than the strided one, with
