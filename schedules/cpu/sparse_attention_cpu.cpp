@@ -19,9 +19,9 @@
 //     merge into the running (context, max, sum)                          (row vectors)
 //   write out, merging the two and transposing back to features innermost.
 // and before the query blocks, per b, h, when the row path is on:
-//   stride class (parallel): q·k per (query, key) of the class (features in
-//     lanes), then max, weights and sum (queries in lanes) and the context
-//     (all of Dv in registers per query).
+//   stride class (parallel), its queries a block at a time: q·k per (query,
+//     key) of the class (features in lanes), then max, weights and sum
+//     (queries in lanes) and the context (all of Dv in registers per query).
 #include "cpu/sparse_attention_cpu.h"
 
 namespace attnforge::schedules {
@@ -58,14 +58,19 @@ void schedule_sparse_attention_cpu(SparseAttentionStages &s, const SparseAttenti
   // weights and sum; its context with all of Dv in registers per query.
   const LoopLevel each_head(s.out, s.h);
   // Stored class-major within each a, so that out, walking consecutive rows
-  // (consecutive classes), reads it sequentially.
+  // (consecutive classes), reads it sequentially. A class's queries are taken
+  // one vector at a time, so its per-pair stages hold vector × N/stride
+  // values, in L2 even at small strides (B=1 H=1 N=65536, local(16) +
+  // stride(8): 10.3 s, against 14.1 s with 64 queries at a time).
+  Var queries_outer("queries_outer"), queries_inner("queries_inner");
   s.row_result.compute_at(each_head)
       .reorder_storage(s.dv, s.stride_class, s.query_in_class)
-      .reorder(s.dv, s.query_in_class, s.stride_class)
+      .split(s.query_in_class, queries_outer, queries_inner, vector, TailStrategy::GuardWithIf)
+      .reorder(s.dv, queries_inner, queries_outer, s.stride_class)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
       .parallel(s.stride_class);
-  const LoopLevel each_class(s.row_result, s.stride_class);
-  s.row_scores.compute_at(each_class).reorder_storage(s.query_in_class, s.key_in_class);
+  const LoopLevel each_class_block(s.row_result, queries_outer);
+  s.row_scores.compute_at(each_class_block).reorder_storage(s.query_in_class, s.key_in_class);
   if (s.head_dim > 0 && s.head_dim % vector == 0) {
     // Partial sums in one vector of lanes, then one horizontal add per pair
     // (not one per vector of features).
@@ -81,19 +86,19 @@ void schedule_sparse_attention_cpu(SparseAttentionStages &s, const SparseAttenti
     s.row_scores.update().atomic().vectorize(s.over_row_features, vector, TailStrategy::GuardWithIf);
   }
   for (Func per_pair : {s.row_masked_scores, s.row_weights}) {
-    per_pair.compute_at(each_class)
+    per_pair.compute_at(each_class_block)
         .reorder_storage(s.query_in_class, s.key_in_class)
         .vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
   }
-  s.row_max.compute_at(each_class).vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
+  s.row_max.compute_at(each_class_block).vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
   s.row_max.update()
       .reorder(s.query_in_class, s.over_class_keys_max)
       .vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
-  s.row_sum.compute_at(each_class).vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
+  s.row_sum.compute_at(each_class_block).vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
   s.row_sum.update()
       .reorder(s.query_in_class, s.over_class_keys_sum)
       .vectorize(s.query_in_class, vector, TailStrategy::GuardWithIf);
-  s.row_context.compute_at(each_class).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  s.row_context.compute_at(each_class_block).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.row_context.update()
       .split(s.dv, dvo, dvi, vector, TailStrategy::GuardWithIf)
       .reorder(dvi, dvo, s.over_class_keys_context, s.query_in_class)
