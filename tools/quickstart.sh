@@ -4,9 +4,6 @@
 # run, verified against the double-precision reference and timed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-bash tools/setup.sh
-.venv/bin/cmake --preset release
-.venv/bin/cmake --build --preset release
-build/release/tools/cli/attnforge list
-build/release/tools/cli/attnforge demo
+bash "$root/tools/build.sh"
+"$root/build/release/tools/cli/attnforge" list
+"$root/build/release/tools/cli/attnforge" demo

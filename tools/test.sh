@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# The README's second command (and CI's): make sure the dependencies are
-# there, build the release preset, and run every test through ctest.
+# The README's second command (and CI's): install and build as the first does,
+# then run every test through ctest.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/tools/build.sh"
 cd "$root"
-bash tools/setup.sh
-.venv/bin/cmake --preset release
-.venv/bin/cmake --build --preset release
 .venv/bin/ctest --preset release

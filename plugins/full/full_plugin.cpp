@@ -8,6 +8,7 @@
 
 #include "attnforge/plugin_abi.h"
 #include "full_variant_headers.inc"
+#include "attention_tensors.h"
 #include "halide_call.h"
 #include "plugin_entry.h"
 
@@ -19,11 +20,8 @@ enum Tensor { kQ, kK, kV, kOut, kKvLen, kTensorCount };
 enum Param { kScale, kCausal, kParamCount };
 
 const af_tensor_spec kTensors[kTensorCount] = {
-    {"q", AF_DTYPE_F32, 0, "B,Hq,Nq,D", nullptr, "queries"},
-    {"k", AF_DTYPE_F32, 0, "B,Hkv,Nk,D", nullptr, "keys; Hq must be a multiple of Hkv (GQA, MQA)"},
-    {"v", AF_DTYPE_F32, 0, "B,Hkv,Nk,Dv", nullptr, "values"},
-    {"out", AF_DTYPE_F32, 0, "B,Hq,Nq,Dv", nullptr, "output, written in full"},
-    {"kv_len", AF_DTYPE_I32, 1, "B", "Nk", "keys each batch entry really has (padding after); default Nk"},
+    attnforge::plugins::kQueriesSpec, attnforge::plugins::kKeysSpec, attnforge::plugins::kValuesSpec,
+    attnforge::plugins::kOutSpec,     attnforge::plugins::kKvLenSpec,
 };
 
 const af_param_spec kParams[kParamCount] = {

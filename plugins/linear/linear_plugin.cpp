@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "attnforge/plugin_abi.h"
+#include "attention_tensors.h"
 #include "halide_call.h"
 #include "plugin_entry.h"
 #include "linear_variant_headers.inc"
@@ -20,11 +21,8 @@ enum Param { kFeatureMap, kCausal, kEps, kParamCount };
 enum FeatureMap { kSoftmax = 0, kElu1 = 1, kRelu = 2 };
 
 const af_tensor_spec kTensors[kTensorCount] = {
-    {"q", AF_DTYPE_F32, 0, "B,Hq,Nq,D", nullptr, "queries"},
-    {"k", AF_DTYPE_F32, 0, "B,Hkv,Nk,D", nullptr, "keys; Hq must be a multiple of Hkv (GQA, MQA)"},
-    {"v", AF_DTYPE_F32, 0, "B,Hkv,Nk,Dv", nullptr, "values"},
-    {"out", AF_DTYPE_F32, 0, "B,Hq,Nq,Dv", nullptr, "output, written in full"},
-    {"kv_len", AF_DTYPE_I32, 1, "B", "Nk", "keys each batch entry really has (padding after); default Nk"},
+    attnforge::plugins::kQueriesSpec, attnforge::plugins::kKeysSpec, attnforge::plugins::kValuesSpec,
+    attnforge::plugins::kOutSpec,     attnforge::plugins::kKvLenSpec,
     {"key_mask", AF_DTYPE_U8, 1, "B,Nk", nullptr,
      "keys to attend to (nonzero) or to drop (0), per batch entry; default all; combines with kv_len"},
 };

@@ -18,6 +18,7 @@
 #include "attnforge/block_layout.hpp"
 #include "attnforge/error.hpp"
 #include "attnforge/plugin_abi.h"
+#include "attention_tensors.h"
 #include "halide_call.h"
 #include "plugin_entry.h"
 #include "sparse_variant_headers.inc"
@@ -34,11 +35,8 @@ enum Param {
 };
 
 const af_tensor_spec kTensors[kTensorCount] = {
-    {"q", AF_DTYPE_F32, 0, "B,Hq,Nq,D", nullptr, "queries"},
-    {"k", AF_DTYPE_F32, 0, "B,Hkv,Nk,D", nullptr, "keys; Hq must be a multiple of Hkv (GQA, MQA)"},
-    {"v", AF_DTYPE_F32, 0, "B,Hkv,Nk,Dv", nullptr, "values"},
-    {"out", AF_DTYPE_F32, 0, "B,Hq,Nq,Dv", nullptr, "output, written in full"},
-    {"kv_len", AF_DTYPE_I32, 1, "B", "Nk", "keys each batch entry really has (padding after); default Nk"},
+    attnforge::plugins::kQueriesSpec, attnforge::plugins::kKeysSpec, attnforge::plugins::kValuesSpec,
+    attnforge::plugins::kOutSpec,     attnforge::plugins::kKvLenSpec,
     {"block_count", AF_DTYPE_I32, 1, "Nqb", nullptr,
      "block layout: key blocks query block qb visits (Nqb = ceil(Nq / block_size)); default: built from the "
      "pattern"},

@@ -78,29 +78,12 @@ bool all_allowed(const SparsePattern &pattern, const BlockRange &block, StridedP
   return false;
 }
 
-const char *dtype_name(DType dtype) {
-  switch (dtype) {
-    case DType::F32: return "f32";
-    case DType::F16: return "f16";
-    case DType::BF16: return "bf16";
-    case DType::I32: return "i32";
-    case DType::U8: return "u8";
-  }
-  return "?";
-}
-
-std::string shape_text(const TensorView &view) {
-  std::string text = "[";
-  for (int dim = 0; dim < view.rank; ++dim) text += (dim ? ", " : "") + std::to_string(view.shape[dim]);
-  return text + "]";
-}
-
 void require_view(const TensorView &view, const char *name, DType dtype, int rank, const int64_t *shape,
                   const char *shape_names) {
   if (view.device != Device::CPU) invalid(std::string("argument '") + name + "': expected a host (cpu) tensor");
   if (view.dtype != dtype) {
-    invalid(std::string("argument '") + name + "': expected dtype " + dtype_name(dtype) + ", got " +
-            dtype_name(view.dtype));
+    invalid(std::string("argument '") + name + "': expected dtype " + to_string(dtype) + ", got " +
+            to_string(view.dtype));
   }
   bool fits = view.rank == rank;
   for (int dim = 0; fits && dim < rank; ++dim) fits = shape[dim] < 0 || view.shape[dim] == shape[dim];
@@ -110,7 +93,7 @@ void require_view(const TensorView &view, const char *name, DType dtype, int ran
       expected += (dim ? ", " : "") + (shape[dim] < 0 ? std::string("Mb") : std::to_string(shape[dim]));
     }
     invalid(std::string("argument '") + name + "': expected shape " + shape_names + " = " + expected + "], got " +
-            shape_text(view));
+            view.shape_string());
   }
 }
 

@@ -10,17 +10,6 @@
 
 namespace attnforge {
 
-const char *to_string(DType dtype) {
-  switch (dtype) {
-    case DType::F32: return "f32";
-    case DType::F16: return "f16";
-    case DType::BF16: return "bf16";
-    case DType::I32: return "i32";
-    case DType::U8: return "u8";
-  }
-  return "unknown";
-}
-
 const char *to_string(Device device) {
   switch (device) {
     case Device::CPU: return "cpu";
@@ -82,12 +71,6 @@ int64_t TensorView::element_count() const {
   int64_t count = 1;
   for (int dim = 0; dim < std::clamp(rank, 0, 4); ++dim) count *= shape[dim];
   return count;
-}
-
-std::string TensorView::shape_string() const {
-  // Also used to describe broken views in error messages, so never read past shape.
-  if (rank < 0 || rank > static_cast<int>(shape.size())) return fmt::format("[rank {}?]", rank);
-  return fmt::format("[{}]", fmt::join(shape.begin(), shape.begin() + rank, ", "));
 }
 
 } // namespace attnforge

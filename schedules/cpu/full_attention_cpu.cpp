@@ -17,6 +17,8 @@
 //   write out, transposing back to features innermost.
 #include "cpu/full_attention_cpu.h"
 
+#include "cpu/rows_in_vectors.h"
+
 namespace attnforge::schedules {
 
 using namespace Halide;
@@ -27,7 +29,7 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   const int rows = s.queries_per_block; // a multiple of `vector`
   const int keys = tunables.keys_per_register_block;
   const int values = tunables.values_per_register_block;
-  Var io("io"), ii("ii"), jo("jo"), ji("ji"), dvo("dvo"), dvi("dvi");
+  Var io("io"), ii("ii");
   RVar over_key_tiles = s.over_key_tiles;
 
   s.out.compute_root()
@@ -47,12 +49,7 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   s.running.update().reorder(s.row, s.dv, over_key_tiles).vectorize(s.row, vector);
 
   s.scores.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.j).vectorize(s.i, vector);
-  s.scores.update()
-      .split(s.j, jo, ji, keys, TailStrategy::GuardWithIf)
-      .reorder(s.i, ji, s.over_features, jo)
-      .vectorize(s.i, vector)
-      .unroll(s.i)
-      .unroll(ji);
+  block_rows_by_columns(s.scores.update(), s.i, rows, s.j, keys, s.over_features, vector);
 
   s.tile_max.compute_at(s.running, over_key_tiles).vectorize(s.i, vector);
   s.tile_max.update().reorder(s.i, s.over_tile_keys_max).vectorize(s.i, vector);
@@ -63,12 +60,7 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   s.tile_sum.update().reorder(s.i, s.over_tile_keys_sum).vectorize(s.i, vector);
 
   s.tile_context.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.dv).vectorize(s.i, vector);
-  s.tile_context.update()
-      .split(s.dv, dvo, dvi, values, TailStrategy::GuardWithIf)
-      .reorder(s.i, dvi, s.over_tile_keys_context, dvo)
-      .vectorize(s.i, vector)
-      .unroll(s.i)
-      .unroll(dvi);
+  block_rows_by_columns(s.tile_context.update(), s.i, rows, s.dv, values, s.over_tile_keys_context, vector);
 }
 
 } // namespace attnforge::schedules

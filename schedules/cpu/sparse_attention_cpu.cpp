@@ -24,6 +24,8 @@
 //     (queries in lanes) and the context (all of Dv in registers per query).
 #include "cpu/sparse_attention_cpu.h"
 
+#include "cpu/rows_in_vectors.h"
+
 namespace attnforge::schedules {
 
 using namespace Halide;
@@ -35,7 +37,7 @@ void schedule_sparse_attention_cpu(SparseAttentionStages &s, const SparseAttenti
   const int rows = tunables.rows_per_register_block > 0 ? int(tunables.rows_per_register_block) : block;
   const int keys = tunables.keys_per_register_block;
   const int values = tunables.values_per_register_block;
-  Var io("io"), ii("ii"), ro("ro"), ri("ri"), jo("jo"), ji("ji"), dvo("dvo"), dvi("dvi");
+  Var io("io"), ii("ii"), dvo("dvo"), dvi("dvi");
   RVar over_visited_blocks = s.over_visited_blocks;
 
   s.out.compute_root()
@@ -111,13 +113,7 @@ void schedule_sparse_attention_cpu(SparseAttentionStages &s, const SparseAttenti
   s.scores.compute_at(s.running, over_visited_blocks)
       .reorder_storage(s.row, s.key_in_tile)
       .vectorize(s.row, vector);
-  s.scores.update()
-      .split(s.row, ro, ri, rows)
-      .split(s.key_in_tile, jo, ji, keys, TailStrategy::GuardWithIf)
-      .reorder(ri, ji, s.over_features, jo, ro)
-      .vectorize(ri, vector)
-      .unroll(ri)
-      .unroll(ji);
+  block_rows_by_columns(s.scores.update(), s.row, rows, s.key_in_tile, keys, s.over_features, vector);
 
   // The mask is evaluated once per pair, here (kv_len and causal, then the
   // pattern where the block needs it); max and weights read it back.
@@ -142,13 +138,7 @@ void schedule_sparse_attention_cpu(SparseAttentionStages &s, const SparseAttenti
   // With Dv unknown its size is too, which would mean a heap allocation per
   // visited block; allocate it once per query block instead.
   if (s.value_dim == 0) s.tile_context.store_at(s.out, io);
-  s.tile_context.update()
-      .split(s.row, ro, ri, rows)
-      .split(s.dv, dvo, dvi, values, TailStrategy::GuardWithIf)
-      .reorder(ri, dvi, s.over_tile_keys_context, dvo, ro)
-      .vectorize(ri, vector)
-      .unroll(ri)
-      .unroll(dvi);
+  block_rows_by_columns(s.tile_context.update(), s.row, rows, s.dv, values, s.over_tile_keys_context, vector);
 }
 
 } // namespace attnforge::schedules

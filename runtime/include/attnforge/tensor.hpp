@@ -13,7 +13,19 @@ namespace attnforge {
 enum class DType { F32, F16, BF16, I32, U8 };
 enum class Device { CPU, CUDA };
 
-const char *to_string(DType dtype);
+// Inline, as shape_string below: the sparse plugin compiles the block-layout
+// helpers, which name dtypes and shapes in their errors, without linking
+// libattnforge.
+inline const char *to_string(DType dtype) {
+  switch (dtype) {
+    case DType::F32: return "f32";
+    case DType::F16: return "f16";
+    case DType::BF16: return "bf16";
+    case DType::I32: return "i32";
+    case DType::U8: return "u8";
+  }
+  return "unknown";
+}
 const char *to_string(Device device);
 std::size_t size_of(DType dtype);
 
@@ -34,7 +46,14 @@ struct TensorView {
 
   int64_t element_count() const;
   bool present() const { return data != nullptr; }
-  std::string shape_string() const; // "[2, 8, 128, 64]"
+  // "[2, 8, 128, 64]". Also describes broken views in error messages, so it
+  // never reads past shape.
+  std::string shape_string() const {
+    if (rank < 0 || rank > static_cast<int>(shape.size())) return "[rank " + std::to_string(rank) + "?]";
+    std::string text = "[";
+    for (int dim = 0; dim < rank; ++dim) text += (dim ? ", " : "") + std::to_string(shape[dim]);
+    return text + "]";
+  }
 };
 
 } // namespace attnforge
