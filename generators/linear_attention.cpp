@@ -157,15 +157,8 @@ class LinearAttention : public Generator<LinearAttention> {
     Var &sg = s.segment;
     s.causal_features_k(d, j, g, b) = select(!visible, 0.0f, elementwise_feature(k_value, elu1));
 
-    RDom segment_keys_for_context(0, segment_keys, "over_segment_keys_context");
-    RDom segment_keys_for_sum(0, segment_keys, "over_segment_keys_sum");
-    Expr segment_key = sg * segment_keys + segment_keys_for_context;
-    s.segment_context(dv, d, sg, h, b) = 0.0f;
-    s.segment_context(dv, d, sg, h, b) += s.causal_features_k(d, segment_key, kv_head, b) *
-                                          v(dv, min(segment_key, shape.keys - 1), kv_head, b);
-    s.segment_key_sum(d, sg, h, b) = 0.0f;
-    s.segment_key_sum(d, sg, h, b) +=
-        s.causal_features_k(d, sg * segment_keys + segment_keys_for_sum, kv_head, b);
+    define_span_sums(s.segment_context, s.segment_key_sum, sg, segment_keys, kv_head, s.over_segment_keys_context,
+                     s.over_segment_keys_sum);
 
     const Expr scanned_segments = select(causal, segments - 1, 0);
     RDom segments_for_context(0, scanned_segments, "over_segments_context");
@@ -178,8 +171,8 @@ class LinearAttention : public Generator<LinearAttention> {
     s.segment_prefix_key_sum(d, segments_for_sum + 1, h, b) =
         s.segment_prefix_key_sum(d, segments_for_sum, h, b) + s.segment_key_sum(d, segments_for_sum, h, b);
 
-    define_chunk_sums(s.chunk_context, s.chunk_key_sum, h, kv_head, s.over_chunk_keys_context,
-                      s.over_chunk_keys_sum);
+    define_span_sums(s.chunk_context, s.chunk_key_sum, c, C, kv_head, s.over_chunk_keys_context,
+                     s.over_chunk_keys_sum);
     RDom chunks_for_context(0, S - 1, "over_chunks_context");
     RDom chunks_for_sum(0, S - 1, "over_chunks_sum");
     s.prefix_context(dv, d, c, sg, h, b) = s.segment_prefix_context(dv, d, sg, h, b);
@@ -230,8 +223,6 @@ class LinearAttention : public Generator<LinearAttention> {
     s.over_tiles = over_tiles.x;
     s.over_features_numerator = features_for_numerator.x;
     s.over_features_normaliser = features_for_normaliser.x;
-    s.over_segment_keys_context = segment_keys_for_context.x;
-    s.over_segment_keys_sum = segment_keys_for_sum.x;
     s.over_segments_context = segments_for_context.x;
     s.over_segments_sum = segments_for_sum.x;
     s.over_chunks_context = chunks_for_context.x;
@@ -264,21 +255,21 @@ class LinearAttention : public Generator<LinearAttention> {
     return select(elu1, select(x > 0.0f, x + 1.0f, exp_nonpositive(x)), max(x, 0.0f));
   }
 
-  // Σ over the keys of chunk c of φ(k) ⊗ v and of φ(k), for the head `head`
-  // (its kv head is `kv_head`), as the causal scan within a segment adds them.
-  void define_chunk_sums(Func &context, Func &key_sum, const Var &head, const Expr &kv_head,
-                         RVar &context_keys, RVar &sum_keys) {
-    const int C = keys_per_chunk;
+  // Σ φ(k) ⊗ v and Σ φ(k) over the `length` keys of span n (keys n·length
+  // onwards), per query head h: the causal path takes them per segment and
+  // per chunk. Keys past Nk are not visible (φ = 0); their v loads are clamped.
+  void define_span_sums(Func &context, Func &key_sum, const Var &span, int length, const Expr &kv_head,
+                        RVar &context_keys, RVar &sum_keys) {
     const Expr keys = k.dim(1).extent();
-    RDom keys_for_context(0, C, context.name() + "_keys");
-    RDom keys_for_sum(0, C, key_sum.name() + "_keys");
-    Var &d = s.d, &dv = s.dv, &c = s.c, &b = s.b;
-    Expr context_key = c * C + keys_for_context;
-    context(dv, d, c, head, b) = 0.0f;
-    context(dv, d, c, head, b) +=
+    RDom keys_for_context(0, length, context.name() + "_keys");
+    RDom keys_for_sum(0, length, key_sum.name() + "_keys");
+    Var &d = s.d, &dv = s.dv, &h = s.h, &b = s.b;
+    Expr context_key = span * length + keys_for_context;
+    context(dv, d, span, h, b) = 0.0f;
+    context(dv, d, span, h, b) +=
         s.causal_features_k(d, context_key, kv_head, b) * v(dv, min(context_key, keys - 1), kv_head, b);
-    key_sum(d, c, head, b) = 0.0f;
-    key_sum(d, c, head, b) += s.causal_features_k(d, c * C + keys_for_sum, kv_head, b);
+    key_sum(d, span, h, b) = 0.0f;
+    key_sum(d, span, h, b) += s.causal_features_k(d, span * length + keys_for_sum, kv_head, b);
     context_keys = keys_for_context.x;
     sum_keys = keys_for_sum.x;
   }

@@ -162,12 +162,11 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
   // layout has both count and index.
   attnforge::BlockLayout built;
   af_tensor count = tensors[kBlockCount], index = tensors[kBlockIndex], full = tensors[kBlockFull];
-  const bool strided_per_row = count.data == nullptr && attnforge::strided_pairs_of_built_layout(pattern, keys) ==
-                                                           attnforge::StridedPairs::PerRow;
+  const attnforge::StridedPairs strided = attnforge::strided_pairs_of_built_layout(pattern, keys);
+  const bool strided_per_row = count.data == nullptr && strided == attnforge::StridedPairs::PerRow;
   if (count.data == nullptr) {
     try {
-      built = attnforge::build_block_layout(pattern, queries, keys, block_size_of(call),
-                                            attnforge::strided_pairs_of_built_layout(pattern, keys));
+      built = attnforge::build_block_layout(pattern, queries, keys, block_size_of(call), strided);
     } catch (const std::exception &error) {
       attnforge::plugins::write_message(message, capacity, "building the block layout failed: %s", error.what());
       return AF_ERROR_RUNTIME;

@@ -58,12 +58,11 @@ def results_table(arguments: argparse.Namespace, results: list[CaseResult],
                                        arguments.head_dim, r.causal)
         rate = common.gflops(flops, r.attnforge.median_ms)
         torch_ms = r.torch.median_ms if r.torch else None
-        speed_up = common.ratio_text(torch_ms, r.attnforge.median_ms)
         rows.append([
             r.seq, "yes" if r.causal else "no",
             f"{r.attnforge.median_ms:.2f}", f"{rate:.1f}", f"{100 * rate / peak_gflops:.0f}%",
-            f"{torch_ms:.2f}" if torch_ms else "—",
-            speed_up + ("×" if speed_up != "—" else ""),
+            common.ms_text(torch_ms),
+            common.speed_up_text(torch_ms, r.attnforge.median_ms),
             common.ratio_text(r.attnforge.median_ms, non_causal_ms.get(r.seq)) if r.causal else "—",
         ])
     headers = ["N", "causal", "attnforge ms", "GFLOP/s", "% of FMA peak", "torch ms",

@@ -92,8 +92,8 @@ def results_table(arguments: argparse.Namespace, results: list[CaseResult]) -> s
         compiled_ms = r.compiled.median_ms if r.compiled else None
         rows.append([r.seq, "yes" if r.causal else "no", f"{ms:.2f}", f"{data_bytes / ms / 1e6:.1f}",
                      f"{common.gflops(flops, ms):.1f}",
-                     f"{eager_ms:.2f}" if eager_ms else "—", common.ratio_text(eager_ms, ms),
-                     f"{compiled_ms:.2f}" if compiled_ms else "—", common.ratio_text(compiled_ms, ms)])
+                     common.ms_text(eager_ms), common.speed_up_text(eager_ms, ms),
+                     common.ms_text(compiled_ms), common.speed_up_text(compiled_ms, ms)])
     headers = ["N", "causal", "attnforge ms", "GB/s", "GFLOP/s", "torch eager ms", "speed-up",
                "torch.compile ms", "speed-up"]
     return common.markdown_table(headers, rows)

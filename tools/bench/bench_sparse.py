@@ -94,11 +94,9 @@ def results_table(results: list[CaseResult]) -> str:
     for r in results:
         expected = r.density * r.full.median_ms
         torch_ms = r.torch.median_ms if r.torch else None
-        speed_up = common.ratio_text(torch_ms, r.sparse.median_ms)
         rows.append([r.seq, r.pattern.name, f"{r.density:.3f}", f"{r.sparse.median_ms:.2f}",
                      f"{r.full.median_ms:.2f}", common.ratio_text(r.sparse.median_ms, expected),
-                     f"{torch_ms:.2f}" if torch_ms else "—",
-                     speed_up + ("×" if speed_up != "—" else "")])
+                     common.ms_text(torch_ms), common.speed_up_text(torch_ms, r.sparse.median_ms)])
     headers = ["N", "pattern", "density", "sparse ms", "full ms", "÷ (density × full)",
                "torch masked ms", "speed-up vs torch"]
     return common.markdown_table(headers, rows)

@@ -183,6 +183,17 @@ def ratio_text(numerator: float | None, denominator: float | None, digits: int =
     return f"{numerator / denominator:.{digits}f}"
 
 
+def speed_up_text(peer_ms: float | None, ours_ms: float | None) -> str:
+    """How many times faster we are than the peer: "1.25×", or "—" without both times."""
+    ratio = ratio_text(peer_ms, ours_ms)
+    return ratio if ratio == "—" else ratio + "×"
+
+
+def ms_text(ms: float | None) -> str:
+    """A time for a table cell, "—" for a peer that did not run."""
+    return f"{ms:.2f}" if ms else "—"
+
+
 # ---------------------------------------------------------------- the machine and the run
 
 

@@ -74,11 +74,10 @@ double sparse_attention_flops(const Problem &problem) {
   const AttentionShape &s = problem.shape;
   const auto block = static_cast<int64_t>(problem.param("block_size", 64));
   const SparsePattern pattern = sparse_pattern(problem);
-  const bool per_row = strided_pairs_of_built_layout(pattern, s.keys) == StridedPairs::PerRow;
-  const BlockLayout layout = build_block_layout(pattern, s.queries, s.keys, block,
-                                                strided_pairs_of_built_layout(pattern, s.keys));
+  const StridedPairs strided = strided_pairs_of_built_layout(pattern, s.keys);
+  const BlockLayout layout = build_block_layout(pattern, s.queries, s.keys, block, strided);
   double pairs = double(layout.visited_blocks()) * block * block;
-  if (per_row) pairs += double(s.queries) * ((s.keys + pattern.stride - 1) / pattern.stride);
+  if (strided == StridedPairs::PerRow) pairs += double(s.queries) * ((s.keys + pattern.stride - 1) / pattern.stride);
   return 2.0 * s.batch * s.heads * pairs * (s.head_dim + s.value_dim);
 }
 
