@@ -11,7 +11,7 @@
 //   b, h, query block (parallel): transpose the block's q rows (rows innermost);
 //   key tile (only those the block can see):
 //     scores   rows × keys   register blocks of all rows × `keys_per_register_block`
-//     tile max, weights, tile sum                          (row vectors)
+//     tile max, weights, tile sum    (row vectors, in interleaved chains)
 //     tile context  rows × Dv  register blocks of all rows × `values_per_register_block`
 //     merge into the running (context, max, sum)           (row vectors)
 //   write out, transposing back to features innermost.
@@ -52,12 +52,12 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   block_rows_by_columns(s.scores.update(), s.i, rows, s.j, keys, s.over_features, vector);
 
   s.tile_max.compute_at(s.running, over_key_tiles).vectorize(s.i, vector);
-  s.tile_max.update().reorder(s.i, s.over_tile_keys_max).vectorize(s.i, vector);
+  reduce_rows_in_chains(s.tile_max, s.over_tile_keys_max, s.i, vector, LoopLevel(s.running, over_key_tiles));
 
   s.weights.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.j).vectorize(s.i, vector);
 
   s.tile_sum.compute_at(s.running, over_key_tiles).vectorize(s.i, vector);
-  s.tile_sum.update().reorder(s.i, s.over_tile_keys_sum).vectorize(s.i, vector);
+  reduce_rows_in_chains(s.tile_sum, s.over_tile_keys_sum, s.i, vector, LoopLevel(s.running, over_key_tiles));
 
   s.tile_context.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.dv).vectorize(s.i, vector);
   block_rows_by_columns(s.tile_context.update(), s.i, rows, s.dv, values, s.over_tile_keys_context, vector);

@@ -1,5 +1,5 @@
-// Register blocking for the softmax-attention schedules (full, sparse), whose
-// vectors run across query rows: a stage update(column, row) that accumulates
+// Helpers for the softmax-attention schedules (full, sparse), whose vectors run
+// across query rows. Register blocking: a stage update(column, row) that accumulates
 // over `over` keeps `rows` rows (rows / vector vectors) × `columns` columns in
 // registers while `over` runs, the columns as broadcast scalars.
 #pragma once
@@ -18,6 +18,22 @@ inline void block_rows_by_columns(Halide::Stage update, const Halide::Var &row, 
       .vectorize(rows_inner, vector)
       .unroll(rows_inner)
       .unroll(columns_inner);
+}
+
+// A per-row reduction(row) over a tile's keys (`over`, a multiple of 4 long),
+// taken in 4 interleaved partial reductions (rfactor) computed at `at`, then
+// combined. With one chain per row vector, every key would wait on the
+// previous add's (or max's) latency; 4 chains × the row vectors fill the
+// pipelines.
+inline void reduce_rows_in_chains(Halide::Func reduction, const Halide::RVar &over, const Halide::Var &row,
+                                  int vector, const Halide::LoopLevel &at) {
+  constexpr int chains = 4;
+  Halide::RVar keys_outer("keys_outer"), keys_inner("keys_inner");
+  Halide::Var chain("chain");
+  Halide::Func partial = reduction.update().split(over, keys_outer, keys_inner, chains).rfactor(keys_inner, chain);
+  partial.compute_at(at).vectorize(row, vector);
+  partial.update().reorder(chain, row, keys_outer).vectorize(row, vector).unroll(chain).unroll(row);
+  reduction.update().reorder(row, keys_inner).vectorize(row, vector);
 }
 
 } // namespace attnforge::schedules

@@ -122,15 +122,16 @@ void schedule_sparse_attention_cpu(SparseAttentionStages &s, const SparseAttenti
       .vectorize(s.row, vector);
   s.masked_scores.update().reorder(s.row, s.over_tile_keys_mask).vectorize(s.row, vector);
 
-  s.tile_max.compute_at(s.running, over_visited_blocks).vectorize(s.row, vector);
-  s.tile_max.update().reorder(s.row, s.over_tile_keys_max).vectorize(s.row, vector);
+  const LoopLevel each_visited_block(s.running, over_visited_blocks);
+  s.tile_max.compute_at(each_visited_block).vectorize(s.row, vector);
+  reduce_rows_in_chains(s.tile_max, s.over_tile_keys_max, s.row, vector, each_visited_block);
 
   s.weights.compute_at(s.running, over_visited_blocks)
       .reorder_storage(s.row, s.key_in_tile)
       .vectorize(s.row, vector);
 
-  s.tile_sum.compute_at(s.running, over_visited_blocks).vectorize(s.row, vector);
-  s.tile_sum.update().reorder(s.row, s.over_tile_keys_sum).vectorize(s.row, vector);
+  s.tile_sum.compute_at(each_visited_block).vectorize(s.row, vector);
+  reduce_rows_in_chains(s.tile_sum, s.over_tile_keys_sum, s.row, vector, each_visited_block);
 
   s.tile_context.compute_at(s.running, over_visited_blocks)
       .reorder_storage(s.row, s.dv)
