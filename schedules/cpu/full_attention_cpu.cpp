@@ -48,13 +48,24 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   s.running.compute_at(s.out, io).reorder_storage(s.row, s.dv).vectorize(s.row, vector);
   s.running.update().reorder(s.row, s.dv, over_key_tiles).vectorize(s.row, vector);
 
-  s.scores.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.j).vectorize(s.i, vector);
+  // A tile's scores and weights have a fixed size (rows × keys_per_tile):
+  // on the stack they cost nothing per tile, where a heap block the size of
+  // a long tile would be returned to the system and faulted in again.
+  auto per_tile_on_stack = [&](Func tile) {
+    tile.compute_at(s.running, over_key_tiles)
+        .reorder_storage(s.i, s.j)
+        .bound_storage(s.i, rows)
+        .bound_storage(s.j, s.keys_per_tile)
+        .store_in(MemoryType::Stack)
+        .vectorize(s.i, vector);
+  };
+  per_tile_on_stack(s.scores);
   block_rows_by_columns(s.scores.update(), s.i, rows, s.j, keys, s.over_features, vector);
 
   s.tile_max.compute_at(s.running, over_key_tiles).vectorize(s.i, vector);
   reduce_rows_in_chains(s.tile_max, s.over_tile_keys_max, s.i, vector, LoopLevel(s.running, over_key_tiles));
 
-  s.weights.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.j).vectorize(s.i, vector);
+  per_tile_on_stack(s.weights);
 
   s.tile_sum.compute_at(s.running, over_key_tiles).vectorize(s.i, vector);
   reduce_rows_in_chains(s.tile_sum, s.over_tile_keys_sum, s.i, vector, LoopLevel(s.running, over_key_tiles));
