@@ -3,9 +3,10 @@ and against this machine's FMA peak, all measured in this one run.
 
     .venv/bin/python tools/bench/bench_full.py [--append docs/performance.md]
 
-For each sequence length, causal and not, attnforge (`attnforge bench full ... --json`)
-and PyTorch run back to back on the same shape and thread count, so both see the same
-machine state. Causal masks: attnforge aligns them bottom-right, PyTorch's is_causal
+For each sequence length, attnforge (`attnforge bench full ... --json`) and PyTorch,
+causal and not, take turns on the same shape and thread count for --rounds rounds, so
+that the ratios (speed-up, causal / non-causal) are taken within a round, where all
+four saw the same machine state. Causal masks: attnforge aligns them bottom-right, PyTorch's is_causal
 top-left; with Nq == Nk, as here, they are the same mask.
 """
 
@@ -23,8 +24,9 @@ import torch_peer
 class CaseResult:
     seq: int
     causal: bool
-    attnforge: common.Timing
-    torch: common.Timing | None
+    attnforge: common.Rounds
+    torch: common.Rounds | None
+    non_causal: common.Rounds  # attnforge's non-causal rounds of the same N
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -51,23 +53,40 @@ def time_torch(torch, arguments: argparse.Namespace, seq: int, causal: bool) -> 
 
 def results_table(arguments: argparse.Namespace, results: list[CaseResult],
                   peak_gflops: float) -> str:
-    non_causal_ms = {r.seq: r.attnforge.median_ms for r in results if not r.causal}
     rows = []
     for r in results:
         flops = common.attention_flops(arguments.batch, arguments.heads, r.seq, r.seq,
                                        arguments.head_dim, r.causal)
         rate = common.gflops(flops, r.attnforge.median_ms)
-        torch_ms = r.torch.median_ms if r.torch else None
         rows.append([
             r.seq, "yes" if r.causal else "no",
-            f"{r.attnforge.median_ms:.2f}", f"{rate:.1f}", f"{100 * rate / peak_gflops:.0f}%",
-            common.ms_text(torch_ms),
-            common.speed_up_text(torch_ms, r.attnforge.median_ms),
-            common.ratio_text(r.attnforge.median_ms, non_causal_ms.get(r.seq)) if r.causal else "—",
+            common.ms_text(r.attnforge), f"{rate:.1f}", f"{100 * rate / peak_gflops:.0f}%",
+            common.ms_text(r.torch), common.speed_up_text(r.torch, r.attnforge),
+            common.paired_ratio_text(r.attnforge, r.non_causal) if r.causal else "—",
         ])
     headers = ["N", "causal", "attnforge ms", "GFLOP/s", "% of FMA peak", "torch ms",
                "speed-up vs torch", "causal / non-causal"]
     return common.markdown_table(headers, rows)
+
+
+def measure_length(torch, arguments: argparse.Namespace, seq: int, variants: set[str]
+                   ) -> list[CaseResult]:
+    """attnforge and PyTorch, non-causal and causal, in interleaved rounds at one N."""
+    def attnforge(causal: bool):
+        def measure() -> common.Timing:
+            timing, variant = common.time_attnforge(arguments, "full", seq, ["--causal"] if causal else [])
+            variants.add(variant)
+            return timing
+        return measure
+
+    def peer(causal: bool):
+        return lambda: time_torch(torch, arguments, seq, causal) if torch else None
+
+    rounds = common.measure_in_rounds(arguments.rounds, {
+        "attnforge": attnforge(False), "torch": peer(False),
+        "attnforge causal": attnforge(True), "torch causal": peer(True)})
+    return [CaseResult(seq, False, rounds["attnforge"], rounds["torch"], rounds["attnforge"]),
+            CaseResult(seq, True, rounds["attnforge causal"], rounds["torch causal"], rounds["attnforge"])]
 
 
 def main() -> int:
@@ -80,12 +99,8 @@ def main() -> int:
 
     results, variants = [], set()
     for seq in arguments.seq:
-        for causal in (False, True):
-            print(f"N={seq} causal={causal} ...", file=sys.stderr, flush=True)
-            attnforge, variant = common.time_attnforge(arguments, "full", seq, ["--causal"] if causal else [])
-            variants.add(variant)
-            torch_timing = time_torch(torch, arguments, seq, causal) if torch else None
-            results.append(CaseResult(seq, causal, attnforge, torch_timing))
+        print(f"N={seq} ...", file=sys.stderr, flush=True)
+        results += measure_length(torch, arguments, seq, variants)
 
     peak_after = common.measure_fma_peak(arguments.peak, arguments.threads)
     peak = common.best_fma_peak([peak_before, peak_after])
@@ -93,8 +108,7 @@ def main() -> int:
     print(table)
     if arguments.append:
         notes = [f"Shape: f32, B={arguments.batch} H={arguments.heads} D={arguments.head_dim}, "
-                 f"Nq = Nk = N; median of {arguments.repeats} calls after {arguments.warmup} "
-                 f"warm-up; {arguments.threads} threads for every peer",
+                 f"Nq = Nk = N; {common.timing_note(arguments)}",
                  f"FMA peak (same run, the higher of before and after the cases: "
                  f"{peak_before['gflops']:.1f}, {peak_after['gflops']:.1f}): "
                  f"{peak['gflops']:.1f} GFLOP/s, {peak['isa']}, {peak['threads']} threads "

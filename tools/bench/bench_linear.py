@@ -9,6 +9,8 @@ elu1 with exact chunked prefix sums; the peer is lucidrains' causal_linear_attn
 (exp(k), cumulative sums over buckets of 64): the same cost shape, not the same
 function (its queries skip their own bucket), so only the times compare.
 Effective GB/s counts the minimum bytes (Q, K, V read once, O written once).
+attnforge and both peers take turns on each case for --rounds rounds; the speed-ups are
+taken round by round.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ import torch_peer
 class CaseResult:
     seq: int
     causal: bool
-    attnforge: common.Timing
-    eager: common.Timing | None
-    compiled: common.Timing | None
+    attnforge: common.Rounds
+    eager: common.Rounds | None
+    compiled: common.Rounds | None
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -67,19 +69,27 @@ def reference_functions(torch):
     return linear_attention, causal_linear_attention
 
 
-def time_torch(torch, arguments, seq: int, causal: bool, compiled_cache: dict):
+def torch_peers(torch, arguments, seq: int, causal: bool, compiled_cache: dict):
+    """(eager, compiled) measurements of the reference code on one case's fresh inputs;
+    compiled is None where torch.compile does not work here (with a warning why)."""
     shape = (arguments.batch, arguments.heads, seq, arguments.head_dim)
     q, k, v = (torch.randn(shape, dtype=torch.float32) for _ in range(3))
     function = reference_functions(torch)[1 if causal else 0]
-    with torch.inference_mode():
-        eager = common.time_calls(lambda: function(q, k, v), arguments.repeats, arguments.warmup)
-        if causal not in compiled_cache:
+
+    def timed(callable_):
+        def measure() -> common.Timing:
+            with torch.inference_mode():
+                return common.time_calls(lambda: callable_(q, k, v), arguments.repeats, arguments.warmup)
+        return measure
+
+    if causal not in compiled_cache:
+        with torch.inference_mode():
             compiled_cache[causal] = torch_peer.compile_or_reason(torch, function, q, k, v)
-        compiled_function, reason = compiled_cache[causal]
-        if compiled_function is None:
-            common.warn(f"torch.compile unavailable: {reason}")
-            return eager, None
-        return eager, common.time_calls(lambda: compiled_function(q, k, v), arguments.repeats, arguments.warmup)
+    compiled_function, reason = compiled_cache[causal]
+    if compiled_function is None:
+        common.warn(f"torch.compile unavailable: {reason}")
+        return timed(function), None
+    return timed(function), timed(compiled_function)
 
 
 def results_table(arguments: argparse.Namespace, results: list[CaseResult]) -> str:
@@ -88,12 +98,10 @@ def results_table(arguments: argparse.Namespace, results: list[CaseResult]) -> s
         flops = 2.0 * arguments.batch * arguments.heads * 2 * r.seq * arguments.head_dim ** 2
         data_bytes = 4 * 4 * arguments.batch * arguments.heads * r.seq * arguments.head_dim
         ms = r.attnforge.median_ms
-        eager_ms = r.eager.median_ms if r.eager else None
-        compiled_ms = r.compiled.median_ms if r.compiled else None
-        rows.append([r.seq, "yes" if r.causal else "no", f"{ms:.2f}", f"{data_bytes / ms / 1e6:.1f}",
-                     f"{common.gflops(flops, ms):.1f}",
-                     common.ms_text(eager_ms), common.speed_up_text(eager_ms, ms),
-                     common.ms_text(compiled_ms), common.speed_up_text(compiled_ms, ms)])
+        rows.append([r.seq, "yes" if r.causal else "no", common.ms_text(r.attnforge),
+                     f"{data_bytes / ms / 1e6:.1f}", f"{common.gflops(flops, ms):.1f}",
+                     common.ms_text(r.eager), common.speed_up_text(r.eager, r.attnforge),
+                     common.ms_text(r.compiled), common.speed_up_text(r.compiled, r.attnforge)])
     headers = ["N", "causal", "attnforge ms", "GB/s", "GFLOP/s", "torch eager ms", "speed-up",
                "torch.compile ms", "speed-up"]
     return common.markdown_table(headers, rows)
@@ -109,16 +117,23 @@ def main() -> int:
             print(f"N={seq} causal={causal} ...", file=sys.stderr, flush=True)
             # The reference code's causal form is elu+1-based; its non-causal form is softmax.
             options = ["--feature-map", "elu1", "--causal"] if causal else ["--feature-map", "softmax"]
-            attnforge, variant = common.time_attnforge(arguments, "linear", seq, options)
-            variants.add(variant)
-            eager, compiled = time_torch(torch, arguments, seq, causal, compiled_cache) if torch else (None, None)
-            results.append(CaseResult(seq, causal, attnforge, eager, compiled))
+
+            def attnforge() -> common.Timing:
+                timing, variant = common.time_attnforge(arguments, "linear", seq, options)
+                variants.add(variant)
+                return timing
+
+            eager, compiled = (torch_peers(torch, arguments, seq, causal, compiled_cache) if torch
+                               else (None, None))
+            rounds = common.measure_in_rounds(arguments.rounds, {
+                "attnforge": attnforge, "eager": eager or (lambda: None),
+                "compiled": compiled or (lambda: None)})
+            results.append(CaseResult(seq, causal, rounds["attnforge"], rounds["eager"], rounds["compiled"]))
     table = results_table(arguments, results)
     print(table)
     if arguments.append:
         notes = [f"Shape: f32, B={arguments.batch} H={arguments.heads} D=Dv={arguments.head_dim}, Nq = Nk = N; "
-                 f"median of {arguments.repeats} calls after {arguments.warmup} warm-up; "
-                 f"{arguments.threads} threads for every peer",
+                 f"{common.timing_note(arguments)}",
                  "attnforge: softmax feature map non-causal, elu1 causal; "
                  f"variant: {', '.join(f'`{v}`' for v in sorted(variants))}"]
         if torch:

@@ -1,6 +1,6 @@
 """Sparse attention, f32: attnforge `sparse` against attnforge `full` on the same shape
 and PyTorch's CPU scaled_dot_product_attention with the equivalent dense boolean mask,
-all measured in this one run.
+all measured in this one run, taking turns for --rounds rounds (ratios round by round).
 
     .venv/bin/python tools/bench/bench_sparse.py [--append docs/performance.md]
 
@@ -42,9 +42,9 @@ class CaseResult:
     seq: int
     pattern: Pattern
     density: float
-    sparse: common.Timing
-    full: common.Timing
-    torch: common.Timing | None
+    sparse: common.Rounds
+    full: common.Rounds
+    torch: common.Rounds | None
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -92,11 +92,9 @@ def time_torch(torch, arguments: argparse.Namespace, seq: int, mask) -> common.T
 def results_table(results: list[CaseResult]) -> str:
     rows = []
     for r in results:
-        expected = r.density * r.full.median_ms
-        torch_ms = r.torch.median_ms if r.torch else None
-        rows.append([r.seq, r.pattern.name, f"{r.density:.3f}", f"{r.sparse.median_ms:.2f}",
-                     f"{r.full.median_ms:.2f}", common.ratio_text(r.sparse.median_ms, expected),
-                     common.ms_text(torch_ms), common.speed_up_text(torch_ms, r.sparse.median_ms)])
+        rows.append([r.seq, r.pattern.name, f"{r.density:.3f}", common.ms_text(r.sparse),
+                     common.ms_text(r.full), common.paired_ratio_text(r.sparse, r.full, scale=1 / r.density),
+                     common.ms_text(r.torch), common.speed_up_text(r.torch, r.sparse)])
     headers = ["N", "pattern", "density", "sparse ms", "full ms", "÷ (density × full)",
                "torch masked ms", "speed-up vs torch"]
     return common.markdown_table(headers, rows)
@@ -110,25 +108,34 @@ def main() -> int:
                         arguments.stride),
                 Pattern(f"local({arguments.window})", arguments.window, 0)]
     results, variants = [], set()
-    for seq in arguments.seq:
-        print(f"N={seq} full ...", file=sys.stderr, flush=True)
-        full, variant = common.time_attnforge(arguments, "full", seq, [])
-        variants.add(variant)
-        for pattern in patterns:
-            print(f"N={seq} {pattern.name} ...", file=sys.stderr, flush=True)
-            mask = dense_mask(torch, seq, pattern)
-            sparse, variant = common.time_attnforge(arguments, "sparse", seq, pattern.kernel_options())
+
+    def attnforge(kernel: str, seq: int, options: list[str]):
+        def measure() -> common.Timing:
+            timing, variant = common.time_attnforge(arguments, kernel, seq, options)
             variants.add(variant)
-            torch_timing = None if arguments.no_torch else time_torch(torch, arguments, seq, mask)
-            results.append(CaseResult(seq, pattern, block_density(torch, mask), sparse, full, torch_timing))
-            del mask
+            return timing
+        return measure
+
+    for seq in arguments.seq:
+        print(f"N={seq} ...", file=sys.stderr, flush=True)
+        masks = {pattern.name: dense_mask(torch, seq, pattern) for pattern in patterns}
+        measurements = {"full": attnforge("full", seq, [])}
+        for pattern in patterns:
+            measurements[pattern.name] = attnforge("sparse", seq, pattern.kernel_options())
+            measurements["torch " + pattern.name] = (
+                (lambda mask=masks[pattern.name]: time_torch(torch, arguments, seq, mask))
+                if not arguments.no_torch else (lambda: None))
+        rounds = common.measure_in_rounds(arguments.rounds, measurements)
+        for pattern in patterns:
+            results.append(CaseResult(seq, pattern, block_density(torch, masks[pattern.name]),
+                                      rounds[pattern.name], rounds["full"], rounds["torch " + pattern.name]))
+        del masks
 
     table = results_table(results)
     print(table)
     if arguments.append:
         notes = [f"Shape: f32, B={arguments.batch} H={arguments.heads} D={arguments.head_dim}, "
-                 f"Nq = Nk = N, non-causal; median of {arguments.repeats} calls after "
-                 f"{arguments.warmup} warm-up; {arguments.threads} threads for every peer",
+                 f"Nq = Nk = N, non-causal; {common.timing_note(arguments)}",
                  f"Density: kept fraction of {BLOCK} × {BLOCK} blocks; "
                  "÷ (density × full) = sparse ms / (density × full ms)",
                  f"attnforge variants: {', '.join(f'`{v}`' for v in sorted(variants))}"]

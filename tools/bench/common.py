@@ -65,6 +65,9 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_repeats: int =
                         help="timed calls per case; the median is reported (default: %(default)s)")
     parser.add_argument("--warmup", type=int, default=default_warmup,
                         help="untimed calls before them (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds: each case's measurements take turns this many "
+                             "times, and ratios are taken round by round (default: %(default)s)")
     parser.add_argument("--append", type=Path, metavar="MARKDOWN",
                         help="also append the results, with machine and command, to this file")
 
@@ -162,6 +165,46 @@ def time_calls(call: Callable[[], object], repeats: int, warmup: int) -> Timing:
     return Timing(statistics.median(samples), min(samples), samples)
 
 
+@dataclass
+class Rounds:
+    """One measurement's timings over interleaved rounds, one Timing per round."""
+    per_round: list[Timing]
+
+    @property
+    def median_ms(self) -> float:
+        """The median of the rounds' medians."""
+        return statistics.median(timing.median_ms for timing in self.per_round)
+
+
+def measure_in_rounds(rounds: int, measurements: dict[str, Callable[[], Timing | None]]
+                      ) -> dict[str, Rounds | None]:
+    """Takes every measurement once per round, in turn, `rounds` times. On a shared machine
+    whose speed drifts by tens of percent over minutes, the measurements of one round see
+    the same state, so ratios taken round by round (paired_ratio_text) stay steady where a
+    ratio of two medians taken minutes apart would not. A measurement that returns None
+    (a peer not available here) gives None."""
+    results: dict[str, Rounds | None] = {name: Rounds([]) for name in measurements}
+    for round_index in range(rounds):
+        print(f"  round {round_index + 1}/{rounds}", file=sys.stderr, flush=True)
+        for name, measure in measurements.items():
+            if results[name] is None:
+                continue
+            timing = measure()
+            if timing is None:
+                results[name] = None
+            else:
+                results[name].per_round.append(timing)
+    return results
+
+
+def timing_note(arguments: argparse.Namespace) -> str:
+    """How a report's times and ratios were taken, for its notes."""
+    return (f"each time: the median over {arguments.rounds} interleaved rounds of the median of "
+            f"{arguments.repeats} calls after {arguments.warmup} warm-up; each ratio: the median "
+            f"of the round-by-round ratios (their range in brackets); {arguments.threads} threads "
+            "for every peer")
+
+
 # ---------------------------------------------------------------- figures
 
 
@@ -177,21 +220,26 @@ def gflops(flops: float, milliseconds: float) -> float:
     return flops / (milliseconds * 1e-3) / 1e9
 
 
-def ratio_text(numerator: float | None, denominator: float | None, digits: int = 2) -> str:
+def paired_ratio_text(numerator: Rounds | None, denominator: Rounds | None, suffix: str = "",
+                      scale: float = 1.0) -> str:
+    """scale × numerator / denominator, taken round by round: the median ratio, then the
+    range over the rounds, as "1.04 (0.98–1.10)"; "—" when either did not run."""
     if not numerator or not denominator:
         return "—"
-    return f"{numerator / denominator:.{digits}f}"
+    ratios = sorted(scale * n.median_ms / d.median_ms
+                    for n, d in zip(numerator.per_round, denominator.per_round))
+    text = f"{statistics.median(ratios):.2f}{suffix}"
+    return text if len(ratios) == 1 else f"{text} ({ratios[0]:.2f}–{ratios[-1]:.2f})"
 
 
-def speed_up_text(peer_ms: float | None, ours_ms: float | None) -> str:
-    """How many times faster we are than the peer: "1.25×", or "—" without both times."""
-    ratio = ratio_text(peer_ms, ours_ms)
-    return ratio if ratio == "—" else ratio + "×"
+def speed_up_text(peer: Rounds | None, ours: Rounds | None) -> str:
+    """How many times faster we are than the peer, round by round: "1.25× (1.20–1.31)"."""
+    return paired_ratio_text(peer, ours, "×")
 
 
-def ms_text(ms: float | None) -> str:
-    """A time for a table cell, "—" for a peer that did not run."""
-    return f"{ms:.2f}" if ms else "—"
+def ms_text(timing: Rounds | None) -> str:
+    """A median time for a table cell, "—" for a peer that did not run."""
+    return f"{timing.median_ms:.2f}" if timing else "—"
 
 
 # ---------------------------------------------------------------- the machine and the run
@@ -242,8 +290,9 @@ def exact_command() -> str:
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A GitHub table; numbers are right-aligned, so columns of figures line up."""
     def is_number(text: str) -> bool:
+        # "1.02× (0.97–1.08)": a figure with its range over rounds counts as a number.
         try:
-            float(text.rstrip("%×x"))
+            float(text.split(" ")[0].rstrip("%×x"))
             return True
         except ValueError:
             return False
