@@ -18,6 +18,7 @@
 #include "cpu/full_attention_cpu.h"
 
 #include "cpu/rows_in_vectors.h"
+#include "cpu/stack_storage.h"
 
 namespace attnforge::schedules {
 
@@ -48,16 +49,10 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   s.running.compute_at(s.out, io).reorder_storage(s.row, s.dv).vectorize(s.row, vector);
   s.running.update().reorder(s.row, s.dv, over_key_tiles).vectorize(s.row, vector);
 
-  // A tile's scores and weights have a fixed size (rows × keys_per_tile):
-  // on the stack they cost nothing per tile, where a heap block the size of
-  // a long tile would be returned to the system and faulted in again.
+  // A tile's scores and weights: rows × keys_per_tile, on the stack.
   auto per_tile_on_stack = [&](Func tile) {
-    tile.compute_at(s.running, over_key_tiles)
-        .reorder_storage(s.i, s.j)
-        .bound_storage(s.i, rows)
-        .bound_storage(s.j, s.keys_per_tile)
-        .store_in(MemoryType::Stack)
-        .vectorize(s.i, vector);
+    tile.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.j).vectorize(s.i, vector);
+    store_on_stack(tile, {{s.i, rows}, {s.j, s.keys_per_tile}});
   };
   per_tile_on_stack(s.scores);
   block_rows_by_columns(s.scores.update(), s.i, rows, s.j, keys, s.over_features, vector);

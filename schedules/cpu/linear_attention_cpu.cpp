@@ -1,9 +1,10 @@
 // Linear attention on a multicore x86 CPU.
 //
 // Loop nest, outermost first:
-//   non-causal, before the queries: per kv head (parallel over heads), tile
-//     by tile: the tile's φ(k) (in L1), its φ(k)⊗v accumulated in
-//     `feature_block` × Dv registers, then added to the sums (D×Dv, in L1);
+//   non-causal, before the queries: per kv head (parallel over heads),
+//     softmax's key max, then tile by tile: the tile's φ(k) (in L1), its
+//     φ(k)⊗v accumulated in `feature_block` × Dv registers, then added to
+//     the sums (D×Dv, in L1);
 //   causal, before the queries: per segment and head (parallel), the
 //     segment's Σφ(k)⊗v in registers the same way, then the exclusive scan
 //     over segments (one D×Dv state per segment);
@@ -16,6 +17,8 @@
 // The loop nest is specialised on causal, so each call runs only its path's
 // stages, and on unit feature strides, so dense calls use vector loads.
 #include "cpu/linear_attention_cpu.h"
+
+#include "cpu/stack_storage.h"
 
 namespace attnforge::schedules {
 
@@ -79,12 +82,10 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   // Non-causal: softmax's key max per kv head, features in lanes.
   // Root stages sit outside out's specialisations: each needs its own, or
   // loads of k and v along features become gathers.
-  s.key_max.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf).parallel(s.b);
-  s.key_max.update()
-      .reorder(s.d, s.over_keys_max, s.g, s.b)
-      .vectorize(s.d, vector, TailStrategy::GuardWithIf)
-      .parallel(s.g)
-      .specialize(s.dense_features);
+  // Computed per kv head just before that head's tiles, so the tiles find
+  // its k (1 MB at N = 4096) still in L2 instead of reading it again from memory.
+  s.key_max.compute_at(s.context_sum, s.g).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  s.key_max.update().reorder(s.d, s.over_keys_max).vectorize(s.d, vector, TailStrategy::GuardWithIf);
 
   // φ(K)ᵀV and Σφ(K) per kv head (parallel over heads), tile by tile: each
   // tile's φ(k) in L1, its φ(k)⊗v in registers, then added to the sums.
@@ -114,6 +115,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
       .vectorize(s.d, vector, TailStrategy::GuardWithIf);
   Func tile_features = s.features_k.in({s.tile_context, s.tile_key_sum});
   tile_features.compute_at(each_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  if (s.head_dim > 0) store_on_stack(tile_features, {{s.d, s.head_dim}, {s.j, s.keys_per_tile}});
   specialize_feature_maps(tile_features, s.feature_map);
   // softmax divides once per element here, not once per query.
   s.context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf).parallel(s.g).parallel(s.b);
@@ -177,9 +179,11 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   s.query_max.compute_at(each_query_tile);
   reduce_in_lanes(s.query_max.update(), s.over_features_max, vector);
   s.features_q.compute_at(each_query_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  if (s.head_dim > 0) store_on_stack(s.features_q, {{s.d, s.head_dim}, {s.i, query_tile}});
   specialize_feature_maps(s.features_q, s.feature_map);
 
   s.numerator.compute_at(each_query_tile).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  if (fixed_values) store_on_stack(s.numerator, {{s.dv, s.value_dim}, {s.i, query_tile}});
   block_rows_by_values(s.numerator.update(), s.dv, s.i, s.over_features_numerator, rows, vector, fixed_values);
   s.normaliser.compute_at(each_query_tile);
   reduce_in_lanes(s.normaliser.update(), s.over_features_normaliser, vector);
