@@ -22,13 +22,16 @@
 
 # attnforge target names → Halide target strings and the CPU features a
 # machine needs to run the code (names as the runtime's cpuid reports them).
-set(ATTNFORGE_TARGET_x86-64-avx512_HALIDE "x86-64-linux-sse41-avx-avx2-fma-f16c-avx512-avx512_skylake")
+# user_context: every pipeline takes its caller's error sink first, so an
+# error raised on a worker thread still reaches the call's message
+# (plugins/common/halide_call.h).
+set(ATTNFORGE_TARGET_x86-64-avx512_HALIDE "x86-64-linux-sse41-avx-avx2-fma-f16c-avx512-avx512_skylake-user_context")
 set(ATTNFORGE_TARGET_x86-64-avx512_FEATURES "sse41;avx;avx2;fma;f16c;avx512f;avx512cd;avx512bw;avx512dq;avx512vl")
 set(ATTNFORGE_TARGET_x86-64-avx512_PRIORITY 30)
-set(ATTNFORGE_TARGET_x86-64-avx2_HALIDE "x86-64-linux-sse41-avx-avx2-fma-f16c")
+set(ATTNFORGE_TARGET_x86-64-avx2_HALIDE "x86-64-linux-sse41-avx-avx2-fma-f16c-user_context")
 set(ATTNFORGE_TARGET_x86-64-avx2_FEATURES "sse41;avx;avx2;fma;f16c")
 set(ATTNFORGE_TARGET_x86-64-avx2_PRIORITY 20)
-set(ATTNFORGE_TARGET_x86-64_HALIDE "x86-64-linux")
+set(ATTNFORGE_TARGET_x86-64_HALIDE "x86-64-linux-user_context")
 set(ATTNFORGE_TARGET_x86-64_FEATURES "")
 set(ATTNFORGE_TARGET_x86-64_PRIORITY 10)
 

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "attnforge/halide_errors.h"
 
 namespace attnforge::plugins {
 
@@ -73,11 +72,13 @@ void write_message(char *message, size_t capacity, const char *format, ...) {
   va_end(args);
 }
 
-int32_t halide_status(int halide_result, char *message, size_t capacity) {
+int32_t halide_status(int halide_result, const HalideErrors &errors, char *message, size_t capacity) {
   if (halide_result == 0) return AF_OK;
-  const char *halide_message = attnforge_last_halide_error();
+  // The call's own sink sees errors from every thread; the calling thread's
+  // last error covers a runtime function that reported without the context.
+  const char *halide_message = *errors.message() ? errors.message() : attnforge_last_halide_error();
   write_message(message, capacity, "the Halide pipeline failed (code %d): %s", halide_result,
-                halide_message && *halide_message ? halide_message : "no message");
+                *halide_message ? halide_message : "no message");
   attnforge_clear_halide_error();
   return AF_ERROR_RUNTIME;
 }

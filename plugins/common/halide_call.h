@@ -1,12 +1,13 @@
 // Calling an AOT-compiled Halide pipeline from an af_call: ABI tensors become
 // halide_buffer_t views of the same memory (Halide orders dimensions
 // innermost first, the ABI outermost first), and a Halide failure becomes an
-// af_status with Halide's own message.
+// af_status with Halide's own message, whichever thread raised it.
 #pragma once
 
 #include <cstddef>
 
 #include "HalideRuntime.h"
+#include "attnforge/halide_errors.h"
 #include "attnforge/plugin_abi.h"
 
 namespace attnforge::plugins {
@@ -31,9 +32,20 @@ class HalideView {
 // than silently truncated. Every Halide-backed variant's check calls this.
 int32_t check_halide_index_range(const af_call *call, const af_tensor_spec *specs, char *message, size_t capacity);
 
-// Turns a Halide pipeline's return code into an af_status, writing Halide's
-// last error message (or the code) into `message`.
-int32_t halide_status(int halide_result, char *message, size_t capacity);
+// Collects one pipeline call's error from whichever thread raises it: pass
+// context() as the pipeline's user_context.
+class HalideErrors {
+ public:
+  void *context() { return &sink_; }
+  const char *message() const { return sink_.message; }
+
+ private:
+  attnforge_halide_error_sink sink_{ATTNFORGE_HALIDE_ERROR_SINK_TAG, 0, ""};
+};
+
+// Turns a Halide pipeline's return code into an af_status, writing the
+// call's error message (or the code) into `message`.
+int32_t halide_status(int halide_result, const HalideErrors &errors, char *message, size_t capacity);
 
 // Writes a formatted message into a caller's buffer, always terminated.
 void write_message(char *message, size_t capacity, const char *format, ...)

@@ -30,8 +30,9 @@ const af_param_spec kParams[kParamCount] = {
      "query i sees keys j <= i + Nk - Nq (aligned bottom-right, as FlashAttention >= 2.1)"},
 };
 
-using Pipeline = int (*)(halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *kv_len,
-                         float scale, bool causal, halide_buffer_t *out);
+// The first argument is Halide's user_context: the call's HalideErrors.
+using Pipeline = int (*)(const void *user_context, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
+                         halide_buffer_t *kv_len, float scale, bool causal, halide_buffer_t *out);
 
 int32_t check(const af_call *call, char *message, size_t capacity) {
   return attnforge::plugins::check_halide_index_range(call, kTensors, message, capacity);
@@ -53,9 +54,10 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
 
   const double scale = std::isnan(call->params[kScale]) ? 1.0 / std::sqrt(double(features)) : call->params[kScale];
   const bool causal = call->params[kCausal] != 0;
+  attnforge::plugins::HalideErrors errors;
   return attnforge::plugins::halide_status(
-      pipeline(q.get(), k.get(), v.get(), kv_len.get(), static_cast<float>(scale), causal, out.get()), message,
-      capacity);
+      pipeline(errors.context(), q.get(), k.get(), v.get(), kv_len.get(), static_cast<float>(scale), causal, out.get()),
+      errors, message, capacity);
 }
 
 const af_variant kVariants[] = {

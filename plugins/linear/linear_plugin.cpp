@@ -47,8 +47,10 @@ int32_t check(const af_call *call, char *message, size_t capacity) {
   return attnforge::plugins::check_halide_index_range(call, kTensors, message, capacity);
 }
 
-using Pipeline = int (*)(halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *kv_len,
-                         halide_buffer_t *key_mask, int feature_map, bool causal, float eps, halide_buffer_t *out);
+// The first argument is Halide's user_context: the call's HalideErrors.
+using Pipeline = int (*)(const void *user_context, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
+                         halide_buffer_t *kv_len, halide_buffer_t *key_mask, int feature_map, bool causal, float eps,
+                         halide_buffer_t *out);
 
 template <Pipeline pipeline>
 int32_t run(const af_call *call, char *message, size_t capacity) {
@@ -70,9 +72,10 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
   const int feature_map = static_cast<int>(call->params[kFeatureMap]);
   const bool causal = call->params[kCausal] != 0;
   const float eps = static_cast<float>(call->params[kEps]);
-  return attnforge::plugins::halide_status(pipeline(q.get(), k.get(), v.get(), kv_len.get(), key_mask.get(),
-                                                    feature_map, causal, eps, out.get()),
-                                           message, capacity);
+  attnforge::plugins::HalideErrors errors;
+  return attnforge::plugins::halide_status(pipeline(errors.context(), q.get(), k.get(), v.get(), kv_len.get(),
+                                                    key_mask.get(), feature_map, causal, eps, out.get()),
+                                           errors, message, capacity);
 }
 
 const af_variant kVariants[] = {

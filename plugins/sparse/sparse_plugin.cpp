@@ -130,8 +130,9 @@ int32_t check(const af_call *call, char *message, size_t capacity) {
   return AF_OK;
 }
 
-using Pipeline = int (*)(halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v, halide_buffer_t *kv_len,
-                         halide_buffer_t *block_count, halide_buffer_t *block_index, halide_buffer_t *block_full,
+// The first argument is Halide's user_context: the call's HalideErrors.
+using Pipeline = int (*)(const void *user_context, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
+                         halide_buffer_t *kv_len, halide_buffer_t *block_count, halide_buffer_t *block_index, halide_buffer_t *block_full,
                          float scale, bool causal, int32_t window_left, int32_t window_right, int32_t stride,
                          bool stride_one_sided, int32_t num_global, bool strided_per_row, halide_buffer_t *out);
 
@@ -185,12 +186,14 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
   HalideView block_count(count), block_index(index), block_full(full);
 
   const double scale = std::isnan(call->params[kScale]) ? 1.0 / std::sqrt(double(features)) : call->params[kScale];
+  attnforge::plugins::HalideErrors errors;
   return attnforge::plugins::halide_status(
-      pipeline(q.get(), k.get(), v.get(), kv_len.get(), block_count.get(), block_index.get(), block_full.get(),
+      pipeline(errors.context(), q.get(), k.get(), v.get(), kv_len.get(), block_count.get(), block_index.get(),
+               block_full.get(),
                static_cast<float>(scale), pattern.causal, static_cast<int32_t>(pattern.window_left),
                static_cast<int32_t>(pattern.window_right), static_cast<int32_t>(pattern.stride),
                pattern.stride_one_sided, static_cast<int32_t>(pattern.num_global), strided_per_row, out.get()),
-      message, capacity);
+      errors, message, capacity);
 }
 
 const af_variant kVariants[] = {
