@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <cstdio>
 
-
 namespace attnforge::plugins {
 
 namespace {

@@ -1,6 +1,6 @@
 // The `sparse` plugin: the variant table of sparse-masked attention and the
 // bridge from an af_call to the generated pipelines, whose signature is
-//   f(q, k, v, kv_len, block_count, block_index, block_full, scale, causal,
+//   f(user_context, q, k, v, kv_len, block_count, block_index, block_full, scale, causal,
 //     window_left, window_right, stride, stride_one_sided, num_global, strided_per_row, out).
 // The runtime has already checked every shape, dtype, range and alias rule in
 // the specs below; check() adds the layout's own rules (attnforge/block_layout.hpp)
@@ -132,8 +132,8 @@ int32_t check(const af_call *call, char *message, size_t capacity) {
 
 // The first argument is Halide's user_context: the call's HalideErrors.
 using Pipeline = int (*)(const void *user_context, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
-                         halide_buffer_t *kv_len, halide_buffer_t *block_count, halide_buffer_t *block_index, halide_buffer_t *block_full,
-                         float scale, bool causal, int32_t window_left, int32_t window_right, int32_t stride,
+                         halide_buffer_t *kv_len, halide_buffer_t *block_count, halide_buffer_t *block_index,
+                         halide_buffer_t *block_full, float scale, bool causal, int32_t window_left, int32_t window_right, int32_t stride,
                          bool stride_one_sided, int32_t num_global, bool strided_per_row, halide_buffer_t *out);
 
 // From attnforge::kStridedPerRowFrom on (up to Nk), a layout the plugin builds
@@ -189,8 +189,7 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
   attnforge::plugins::HalideErrors errors;
   return attnforge::plugins::halide_status(
       pipeline(errors.context(), q.get(), k.get(), v.get(), kv_len.get(), block_count.get(), block_index.get(),
-               block_full.get(),
-               static_cast<float>(scale), pattern.causal, static_cast<int32_t>(pattern.window_left),
+               block_full.get(), static_cast<float>(scale), pattern.causal, static_cast<int32_t>(pattern.window_left),
                static_cast<int32_t>(pattern.window_right), static_cast<int32_t>(pattern.stride),
                pattern.stride_one_sided, static_cast<int32_t>(pattern.num_global), strided_per_row, out.get()),
       errors, message, capacity);

@@ -24,8 +24,8 @@ void keep_message(char *destination, const char *message) {
 }
 
 // Every pipeline attnforge builds passes its caller's sink as user_context,
-// to this handler on whichever thread fails. Several workers
-// may fail at once: the first to claim the sink writes it.
+// to this handler on whichever thread fails. Several workers may fail at
+// once: the first to claim the sink writes it.
 extern "C" void capture_halide_error(void *user_context, const char *message) {
   if (message == nullptr) message = "(no message)";
   keep_message(last_error, message);

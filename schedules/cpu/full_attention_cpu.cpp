@@ -49,23 +49,24 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   s.running.compute_at(s.out, io).reorder_storage(s.row, s.dv).vectorize(s.row, vector);
   s.running.update().reorder(s.row, s.dv, over_key_tiles).vectorize(s.row, vector);
 
+  const LoopLevel each_tile(s.running, over_key_tiles);
   // A tile's scores and weights: rows × keys_per_tile, on the stack.
   auto per_tile_on_stack = [&](Func tile) {
-    tile.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.j).vectorize(s.i, vector);
+    tile.compute_at(each_tile).reorder_storage(s.i, s.j).vectorize(s.i, vector);
     store_on_stack(tile, {{s.i, rows}, {s.j, s.keys_per_tile}});
   };
   per_tile_on_stack(s.scores);
   block_rows_by_columns(s.scores.update(), s.i, rows, s.j, keys, s.over_features, vector);
 
-  s.tile_max.compute_at(s.running, over_key_tiles).vectorize(s.i, vector);
-  reduce_rows_in_chains(s.tile_max, s.over_tile_keys_max, s.i, vector, LoopLevel(s.running, over_key_tiles));
+  s.tile_max.compute_at(each_tile).vectorize(s.i, vector);
+  reduce_rows_in_chains(s.tile_max, s.over_tile_keys_max, s.i, vector, each_tile);
 
   per_tile_on_stack(s.weights);
 
-  s.tile_sum.compute_at(s.running, over_key_tiles).vectorize(s.i, vector);
-  reduce_rows_in_chains(s.tile_sum, s.over_tile_keys_sum, s.i, vector, LoopLevel(s.running, over_key_tiles));
+  s.tile_sum.compute_at(each_tile).vectorize(s.i, vector);
+  reduce_rows_in_chains(s.tile_sum, s.over_tile_keys_sum, s.i, vector, each_tile);
 
-  s.tile_context.compute_at(s.running, over_key_tiles).reorder_storage(s.i, s.dv).vectorize(s.i, vector);
+  s.tile_context.compute_at(each_tile).reorder_storage(s.i, s.dv).vectorize(s.i, vector);
   block_rows_by_columns(s.tile_context.update(), s.i, rows, s.dv, values, s.over_tile_keys_context, vector);
 }
 

@@ -79,16 +79,16 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   s.out.specialize(s.causal).specialize(s.dense_features);
   s.out.specialize(s.dense_features);
 
-  // Non-causal: softmax's key max per kv head, features in lanes.
-  // Root stages sit outside out's specialisations: each needs its own, or
-  // loads of k and v along features become gathers.
-  // Computed per kv head just before that head's tiles, so the tiles find
-  // its k (1 MB at N = 4096) still in L2 instead of reading it again from memory.
+  // Non-causal: softmax's key max per kv head, features in lanes, computed
+  // just before that head's tiles, so the tiles find its k (1 MB at N = 4096)
+  // still in L2 instead of reading it again from memory.
   s.key_max.compute_at(s.context_sum, s.g).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   s.key_max.update().reorder(s.d, s.over_keys_max).vectorize(s.d, vector, TailStrategy::GuardWithIf);
 
   // φ(K)ᵀV and Σφ(K) per kv head (parallel over heads), tile by tile: each
   // tile's φ(k) in L1, its φ(k)⊗v in registers, then added to the sums.
+  // Root stages sit outside out's specialisations: each needs its own, or
+  // loads of k and v along features become gathers.
   s.context_sum.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.context_sum.update()
       .reorder(s.dv, s.d, s.over_tiles, s.g, s.b)

@@ -17,29 +17,26 @@ using testing::ToyProblem;
 using testing::ToyShape;
 namespace fixtures = attnforge::fixtures;
 
-class KernelCall : public ::testing::Test {
+class KernelCall : public testing::KernelOfFixture {
  protected:
-  Registry registry{only({fixtures::toy})};
-  Kernel toy = registry.kernel("toy");
-  ToyProblem problem;
-  Arguments arguments = problem.arguments();
+  KernelCall() : KernelOfFixture(fixtures::toy, "toy") {}
 };
 
 TEST_F(KernelCall, UnsetParametersTakeTheirDefaults) {
-  toy(arguments); // mode 0 writes fill, whose default is 1.5
+  kernel(arguments); // mode 0 writes fill, whose default is 1.5
   EXPECT_THAT(problem.out, Each(Eq(1.5f)));
 }
 
 TEST_F(KernelCall, GivenParametersReachTheKernel) {
   arguments.params["fill"] = -2.25;
-  toy(arguments);
+  kernel(arguments);
   EXPECT_THAT(problem.out, Each(Eq(-2.25f)));
 }
 
 TEST_F(KernelCall, OptionalTensorReachesItsSlot) {
   problem.kv_len = {3, 4};
   arguments.tensors["kv_len"] = problem.kv_len_view();
-  toy(arguments); // out = fill + kv_len[b]
+  kernel(arguments); // out = fill + kv_len[b]
   const std::size_t per_batch = problem.out.size() / 2;
   for (std::size_t i = 0; i < problem.out.size(); ++i) {
     ASSERT_EQ(problem.out[i], i < per_batch ? 4.5f : 5.5f) << "element " << i;
@@ -52,7 +49,7 @@ TEST_F(KernelCall, StridedOutputIsWrittenWhereItsViewSays) {
   std::vector<float> bnhd(problem.out.size(), 0.0f);
   arguments.out = TensorView::contiguous(bnhd.data(), DType::F32, {s.B, s.Nq, s.Hq, s.Dv}).permuted({0, 2, 1, 3});
   arguments.params["mode"] = 1; // out[b, h, i, e] = v[b, h / (Hq / Hkv), i % Nk, e]
-  toy(arguments);
+  kernel(arguments);
   const int64_t group = s.Hq / s.Hkv;
   for (int64_t b = 0; b < s.B; ++b)
     for (int64_t h = 0; h < s.Hq; ++h)
@@ -65,7 +62,7 @@ TEST_F(KernelCall, StridedOutputIsWrittenWhereItsViewSays) {
 
 TEST_F(KernelCall, RunFailureIsARuntimeErrorCarryingTheHalideMessage) {
   arguments.params["mode"] = 2;
-  const Error error = testing::error_from([&] { toy(arguments); });
+  const Error error = testing::error_from([&] { kernel(arguments); });
   EXPECT_EQ(error.category(), ErrorCategory::Runtime);
   EXPECT_STREQ(error.what(),
                "toy:f32:dany:x86-64: toy run failed on purpose (Halide: toy: simulated Halide failure)");
@@ -73,9 +70,9 @@ TEST_F(KernelCall, RunFailureIsARuntimeErrorCarryingTheHalideMessage) {
 
 TEST_F(KernelCall, HalideErrorOfAnEarlierCallDoesNotLeakIntoTheNext) {
   arguments.params["mode"] = 2;
-  testing::error_from([&] { toy(arguments); });
+  testing::error_from([&] { kernel(arguments); });
   arguments.params["mode"] = 3;
-  const Error error = testing::error_from([&] { toy(arguments); });
+  const Error error = testing::error_from([&] { kernel(arguments); });
   EXPECT_THAT(error.what(), Not(HasSubstr("Halide")));
 }
 
@@ -86,7 +83,7 @@ TEST_F(KernelCall, ConcurrentCallsOnOneHandleAreIndependent) {
     threads.emplace_back([&, t] {
       Arguments call = problems[t].arguments();
       call.params["fill"] = static_cast<double>(t);
-      for (int repeat = 0; repeat < 50; ++repeat) toy(call);
+      for (int repeat = 0; repeat < 50; ++repeat) kernel(call);
     });
   }
   for (auto &thread : threads) thread.join();

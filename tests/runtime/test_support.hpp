@@ -66,6 +66,20 @@ struct ToyProblem {
   bool out_untouched() const;
 };
 
+// The set-up of tests that call one kernel of one fixture plugin: a registry
+// that sees only that plugin's directory, the kernel by name, and a fresh
+// ToyProblem with its arguments.
+class KernelOfFixture : public ::testing::Test {
+ protected:
+  KernelOfFixture(const char *plugin_directory, const char *kernel_name)
+      : registry(only({plugin_directory})), kernel(registry.kernel(kernel_name)) {}
+
+  Registry registry;
+  Kernel kernel;
+  ToyProblem problem;
+  Arguments arguments = problem.arguments();
+};
+
 // Calls `kernel`, expects it to throw `category` with `fragment` in the
 // message, and the problem's output to be bit-for-bit untouched.
 ::testing::AssertionResult rejects(const Kernel &kernel, const Arguments &arguments, const ToyProblem &problem,

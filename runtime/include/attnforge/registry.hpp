@@ -89,7 +89,6 @@ class Kernel {
   std::string name_;
   std::vector<const VariantInfo *> candidates_;
   bool pinned_; // made by Registry::variant(id): one candidate, named by the caller
-
 };
 
 struct RegistryOptions {
