@@ -87,8 +87,7 @@ class LinearAttention : public Generator<LinearAttention> {
 
     // φ(q), up to a per-row factor: softmax's exp(q − max_d q) is divided by
     // its row sum only at the end, with the normaliser.
-    const Expr features_for_softmax = select(softmax, shape.features, 0);
-    RDom features_for_max(0, features_for_softmax, "over_features_max");
+    RDom features_for_max(0, shape.features, "over_features_max");
     s.query_max(i, h, b) = Float(32).min();
     s.query_max(i, h, b) = max(s.query_max(i, h, b), q(features_for_max, query, h, b));
     Expr q_value = q(d, query, h, b);

@@ -46,10 +46,20 @@ void specialize_feature_maps(Scheduled stage, const Expr &feature_map) {
   stage.specialize(feature_map == 2);
 }
 
-// A scalar reduction over a short contiguous range: in vector lanes, then
-// added across lanes.
-void reduce_in_lanes(Stage update, const RVar &over, int vector) {
-  update.atomic().vectorize(over, vector, TailStrategy::GuardWithIf);
+// A per-row reduction over a contiguous range of several vectors (features,
+// or a chunk's keys): whole vectors are combined lane by lane first
+// (rfactor, computed at `at`), so each row pays for one horizontal reduction
+// instead of one per vector.
+void reduce_rows_lane_by_lane(Func reduction, int update_index, const Var &row, const RVar &over, int vector,
+                              const LoopLevel &at) {
+  RVar vectors("vectors"), lanes("lanes");
+  Var lane("lane");
+  Func partial = reduction.update(update_index)
+                     .split(over, vectors, lanes, vector, TailStrategy::GuardWithIf)
+                     .rfactor(lanes, lane);
+  partial.compute_at(at).reorder_storage(lane, row).vectorize(lane);
+  partial.update().vectorize(lane);
+  reduction.update(update_index).atomic().vectorize(lanes);
 }
 
 } // namespace
@@ -171,13 +181,15 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
       .reorder(s.d, s.over_chunks_sum)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf);
   s.chunk_key_sum.compute_at(s.prefix_key_sum, s.over_chunks_sum);
-  // The chunk's φ(k) is stored keys-innermost: sum each feature along it.
-  reduce_in_lanes(s.chunk_key_sum.update(), s.over_chunk_keys_sum, vector);
+  // The chunk's φ(k) is stored keys-innermost: sum each feature along it, in
+  // lanes and then across them. (Not lane by lane: an rfactor would hide
+  // the φ(k) this stage reads from the wrapper above.)
+  s.chunk_key_sum.update().atomic().vectorize(s.over_chunk_keys_sum, vector, TailStrategy::GuardWithIf);
 
   // Query side, per query tile: φ(q), then register-blocked contractions.
   const LoopLevel each_query_tile(s.out, io);
   s.query_max.compute_at(each_query_tile);
-  reduce_in_lanes(s.query_max.update(), s.over_features_max, vector);
+  reduce_rows_lane_by_lane(s.query_max, 0, s.i, s.over_features_max, vector, each_query_tile);
   s.features_q.compute_at(each_query_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   if (s.head_dim > 0) store_on_stack(s.features_q, {{s.d, s.head_dim}, {s.i, query_tile}});
   specialize_feature_maps(s.features_q, s.feature_map);
@@ -186,7 +198,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   if (fixed_values) store_on_stack(s.numerator, {{s.dv, s.value_dim}, {s.i, query_tile}});
   block_rows_by_values(s.numerator.update(), s.dv, s.i, s.over_features_numerator, rows, vector, fixed_values);
   s.normaliser.compute_at(each_query_tile);
-  reduce_in_lanes(s.normaliser.update(), s.over_features_normaliser, vector);
+  reduce_rows_lane_by_lane(s.normaliser, 0, s.i, s.over_features_normaliser, vector, each_query_tile);
   s.inverse_normaliser.compute_at(each_query_tile).vectorize(s.i, vector, TailStrategy::GuardWithIf);
 
   s.chunk_scores.compute_at(each_query_tile).vectorize(s.r, vector, TailStrategy::GuardWithIf);
@@ -197,8 +209,8 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   block_rows_by_values(s.causal_numerator.update(1), s.dv, s.i, s.over_chunk_keys_numerator, rows, vector,
                        fixed_values);
   s.causal_normaliser.compute_at(each_query_tile);
-  reduce_in_lanes(s.causal_normaliser.update(0), s.over_features_prefix_sum, vector);
-  reduce_in_lanes(s.causal_normaliser.update(1), s.over_chunk_keys_normaliser, vector);
+  reduce_rows_lane_by_lane(s.causal_normaliser, 0, s.i, s.over_features_prefix_sum, vector, each_query_tile);
+  reduce_rows_lane_by_lane(s.causal_normaliser, 1, s.i, s.over_chunk_keys_normaliser, vector, each_query_tile);
   s.causal_inverse_normaliser.compute_at(each_query_tile).vectorize(s.i, vector, TailStrategy::GuardWithIf);
 }
 
