@@ -1,6 +1,7 @@
 // Checks the reference itself on cases small enough to work out by hand: a
 // wrong reference would pass wrong kernels.
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include <gtest/gtest.h>
@@ -175,6 +176,15 @@ TEST(HostTensor, PaddingStaysPoisonedAndReportsStrayWrites) {
   EXPECT_EQ(tensor.written_outside_view(), 0);
   static_cast<float *>(tensor.view().data)[4] = 0.0f;  // the first row's padding
   EXPECT_EQ(tensor.written_outside_view(), 1);
+}
+
+// Large blocks are where glibc's malloc stops at 16-byte alignment (mmap'd
+// chunks): both sizes must still start on a cache line.
+TEST(HostTensor, OperandsStartOnACacheLine) {
+  for (int64_t length : {3, 1 << 16}) {
+    HostTensor tensor = HostTensor::attention_operand({1, 4, length, 64}, MemoryOrder::BHND);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(tensor.view().data) % 64, 0u) << "length " << length;
+  }
 }
 
 TEST(Random, SameSeedReplaysTheSameInputs) {

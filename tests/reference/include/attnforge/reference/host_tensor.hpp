@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "attnforge/reference/cache_line_allocator.hpp"
 #include "attnforge/reference/random.hpp"
 #include "attnforge/tensor.hpp"
 
@@ -48,7 +49,8 @@ class HostTensor {
   int64_t written_outside_view() const;
 
  private:
-  std::vector<float> f32_;
+  // Operands start on a cache line, as framework tensors do.
+  std::vector<float, CacheLineAllocator<float>> f32_;
   std::vector<int32_t> i32_;
   TensorView view_{};
 };
