@@ -93,26 +93,22 @@ def main() -> int:
     arguments = parse_arguments()
     common.require_cli(arguments)
     torch = None if arguments.no_torch else torch_peer.import_torch(arguments.threads)
-    peak_before = common.measure_fma_peak(arguments.peak, arguments.threads)
-    print(f"FMA peak: {peak_before['gflops']:.1f} GFLOP/s ({peak_before['isa']}, "
-          f"{peak_before['threads']} threads)", file=sys.stderr)
+    fma_peak = common.SameRunLimit(common.FMA_PEAK, arguments.peak, arguments.threads)
+    fma_peak.measure()
 
     results, variants = [], set()
     for seq in arguments.seq:
         print(f"N={seq} ...", file=sys.stderr, flush=True)
         results += measure_length(torch, arguments, seq, variants)
 
-    peak_after = common.measure_fma_peak(arguments.peak, arguments.threads)
-    peak = common.best_fma_peak([peak_before, peak_after])
+    fma_peak.measure()
+    peak = fma_peak.best()
     table = results_table(arguments, results, peak["gflops"])
     print(table)
     if arguments.append:
         notes = [f"Shape: f32, B={arguments.batch} H={arguments.heads} D={arguments.head_dim}, "
                  f"Nq = Nk = N; {common.timing_note(arguments)}",
-                 f"FMA peak (same run, the higher of before and after the cases: "
-                 f"{peak_before['gflops']:.1f}, {peak_after['gflops']:.1f}): "
-                 f"{peak['gflops']:.1f} GFLOP/s, {peak['isa']}, {peak['threads']} threads "
-                 "(`attnforge-peak --json`)",
+                 fma_peak.note(peak),
                  f"attnforge variant: {', '.join(f'`{v}`' for v in sorted(variants))}"]
         if torch:
             notes.append(f"Peer: {torch_peer.describe_torch(torch)}, "

@@ -9,6 +9,10 @@ elu1 with exact chunked prefix sums; the peer is lucidrains' causal_linear_attn
 (exp(k), cumulative sums over buckets of 64): the same cost shape, not the same
 function (its queries skip their own bucket), so only the times compare.
 Effective GB/s counts the minimum bytes (Q, K, V read once, O written once).
+"% of roofline" is the least time this machine needs, max(FLOPs / FMA peak, minimum bytes /
+memory read bandwidth), both limits measured by attnforge-peak in this run, over attnforge's
+time. The bandwidth is DRAM's: a memory-bound case whose tensors fit in the last-level cache
+(at N = 4096 they are 64 MiB) could go past 100%.
 attnforge and both peers take turns on each case for --rounds rounds; the speed-ups are
 taken round by round.
 """
@@ -34,7 +38,7 @@ class CaseResult:
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    common.add_common_arguments(parser, measures_peak=False)
+    common.add_common_arguments(parser)
     parser.add_argument("--seq", type=int, nargs="+", default=[4096, 16384, 65536],
                         help="sequence lengths Nq = Nk (default: %(default)s)")
     parser.add_argument("--batch", type=int, default=1)
@@ -92,25 +96,52 @@ def torch_peers(torch, arguments, seq: int, causal: bool, compiled_cache: dict):
     return timed(function), timed(compiled_function)
 
 
-def results_table(arguments: argparse.Namespace, results: list[CaseResult]) -> str:
+def case_flops(arguments: argparse.Namespace, seq: int) -> float:
+    """φ(K)ᵀV and φ(Q)·context: 2·D·Dv FLOPs per key and per query."""
+    return 2.0 * arguments.batch * arguments.heads * 2 * seq * arguments.head_dim ** 2
+
+
+def case_bytes(arguments: argparse.Namespace, seq: int) -> float:
+    """The minimum traffic: Q, K, V read once, O written once, 4 bytes an element."""
+    return 4 * 4 * arguments.batch * arguments.heads * seq * arguments.head_dim
+
+
+def results_table(arguments: argparse.Namespace, results: list[CaseResult], peak_gflops: float,
+                  bandwidth_gbps: float) -> str:
     rows = []
     for r in results:
-        flops = 2.0 * arguments.batch * arguments.heads * 2 * r.seq * arguments.head_dim ** 2
-        data_bytes = 4 * 4 * arguments.batch * arguments.heads * r.seq * arguments.head_dim
+        flops, data_bytes = case_flops(arguments, r.seq), case_bytes(arguments, r.seq)
         ms = r.attnforge.median_ms
+        roofline_ms = common.roofline_ms(flops, data_bytes, peak_gflops, bandwidth_gbps)
         rows.append([r.seq, "yes" if r.causal else "no", common.ms_text(r.attnforge),
                      f"{data_bytes / ms / 1e6:.1f}", f"{common.gflops(flops, ms):.1f}",
+                     f"{100 * roofline_ms / ms:.0f}%",
                      common.ms_text(r.eager), common.speed_up_text(r.eager, r.attnforge),
                      common.ms_text(r.compiled), common.speed_up_text(r.compiled, r.attnforge)])
-    headers = ["N", "causal", "attnforge ms", "GB/s", "GFLOP/s", "torch eager ms", "speed-up",
-               "torch.compile ms", "speed-up"]
+    headers = ["N", "causal", "attnforge ms", "GB/s", "GFLOP/s", "% of roofline", "torch eager ms",
+               "speed-up", "torch.compile ms", "speed-up"]
     return common.markdown_table(headers, rows)
+
+
+def roofline_note(arguments: argparse.Namespace, peak_gflops: float, bandwidth_gbps: float) -> str:
+    """Which limit binds: the work's FLOPs per byte (D/4 here, whatever N) against the
+    machine's FLOPs per byte of bandwidth."""
+    intensity = case_flops(arguments, 1) / case_bytes(arguments, 1)
+    balance = peak_gflops / bandwidth_gbps
+    bound = "the FMA peak" if intensity > balance else "the memory bandwidth"
+    return (f"% of roofline: max(FLOPs / FMA peak, minimum bytes / memory read bandwidth) over "
+            f"attnforge's time; {intensity:.1f} FLOPs per byte against this machine's "
+            f"{balance:.1f}, so {bound} bounds every case")
 
 
 def main() -> int:
     arguments = parse_arguments()
     common.require_cli(arguments)
     torch = None if arguments.no_torch else torch_peer.import_torch(arguments.threads)
+    limits = [common.SameRunLimit(limit, arguments.peak, arguments.threads)
+              for limit in (common.FMA_PEAK, common.MEMORY_BANDWIDTH)]
+    for limit in limits:
+        limit.measure()
     results, variants, compiled_cache = [], set(), {}
     for seq in arguments.seq:
         for causal in (False, True):
@@ -129,11 +160,17 @@ def main() -> int:
                 "attnforge": attnforge, "eager": eager or (lambda: None),
                 "compiled": compiled or (lambda: None)})
             results.append(CaseResult(seq, causal, rounds["attnforge"], rounds["eager"], rounds["compiled"]))
-    table = results_table(arguments, results)
+    for limit in limits:
+        limit.measure()
+    fma_peak, bandwidth = (limit.best() for limit in limits)
+    peak_gflops, bandwidth_gbps = fma_peak[common.FMA_PEAK.key], bandwidth[common.MEMORY_BANDWIDTH.key]
+    table = results_table(arguments, results, peak_gflops, bandwidth_gbps)
     print(table)
     if arguments.append:
         notes = [f"Shape: f32, B={arguments.batch} H={arguments.heads} D=Dv={arguments.head_dim}, Nq = Nk = N; "
                  f"{common.timing_note(arguments)}",
+                 *(limit.note(best) for limit, best in zip(limits, (fma_peak, bandwidth))),
+                 roofline_note(arguments, peak_gflops, bandwidth_gbps),
                  "attnforge: softmax feature map non-causal, elu1 causal; "
                  f"variant: {', '.join(f'`{v}`' for v in sorted(variants))}"]
         if torch:

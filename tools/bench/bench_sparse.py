@@ -11,7 +11,10 @@ Transformer's "local + dilated" pattern. Density is the kept fraction of 64 × 6
 over density × full time, 1.0 when skipping blocks costs nothing and each kept block costs
 what a block of `full` does. With a stride, the kernel visits only the local blocks and
 takes the strided pairs row by row, stride class by stride class (docs/sparse.md), so
-that column falls below 1 there.
+that column falls below 1 there. "% of FMA peak" is the sparse kernel's rate over the FMA
+peak measured in this run, counting the work it does as the CLI does: 4·D FLOPs per pair of
+every block it visits (density × 4·B·H·N²·D for local(w)), plus, with a stride, the pairs
+its row path takes (about 4·B·H·N²·D / s) instead of the strided blocks counted in density.
 """
 
 from __future__ import annotations
@@ -43,13 +46,14 @@ class CaseResult:
     pattern: Pattern
     density: float
     sparse: common.Rounds
+    sparse_flops: float  # the work of one sparse call, as the CLI counts it
     full: common.Rounds
     torch: common.Rounds | None
 
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    common.add_common_arguments(parser, measures_peak=False)
+    common.add_common_arguments(parser)
     parser.add_argument("--seq", type=int, nargs="+", default=[4096, 16384],
                         help="sequence lengths Nq = Nk (default: %(default)s)")
     parser.add_argument("--batch", type=int, default=1)
@@ -89,14 +93,16 @@ def time_torch(torch, arguments: argparse.Namespace, seq: int, mask) -> common.T
                                  arguments.repeats, arguments.warmup)
 
 
-def results_table(results: list[CaseResult]) -> str:
+def results_table(results: list[CaseResult], peak_gflops: float) -> str:
     rows = []
     for r in results:
+        rate = common.gflops(r.sparse_flops, r.sparse.median_ms)
         rows.append([r.seq, r.pattern.name, f"{r.density:.3f}", common.ms_text(r.sparse),
+                     f"{100 * rate / peak_gflops:.0f}%",
                      common.ms_text(r.full), common.paired_ratio_text(r.sparse, r.full, scale=1 / r.density),
                      common.ms_text(r.torch), common.speed_up_text(r.torch, r.sparse)])
-    headers = ["N", "pattern", "density", "sparse ms", "full ms", "÷ (density × full)",
-               "torch masked ms", "speed-up vs torch"]
+    headers = ["N", "pattern", "density", "sparse ms", "% of FMA peak", "full ms",
+               "÷ (density × full)", "torch masked ms", "speed-up vs torch"]
     return common.markdown_table(headers, rows)
 
 
@@ -107,13 +113,18 @@ def main() -> int:
     patterns = [Pattern(f"local({arguments.window})+stride({arguments.stride})", arguments.window,
                         arguments.stride),
                 Pattern(f"local({arguments.window})", arguments.window, 0)]
-    results, variants = [], set()
+    fma_peak = common.SameRunLimit(common.FMA_PEAK, arguments.peak, arguments.threads)
+    fma_peak.measure()
+    results, variants, work_flops = [], set(), {}
 
-    def attnforge(kernel: str, seq: int, options: list[str]):
+    def attnforge(kernel: str, seq: int, options: list[str], work_name: tuple[int, str] | None = None):
+        """Times one case; with `work_name`, also keeps the FLOPs the CLI counts for it."""
         def measure() -> common.Timing:
-            timing, variant = common.time_attnforge(arguments, kernel, seq, options)
-            variants.add(variant)
-            return timing
+            result = common.bench_attnforge(arguments, kernel, seq, options)
+            variants.add(result["variant"])
+            if work_name:
+                work_flops[work_name] = common.attnforge_work_flops(result)
+            return common.attnforge_timing(result)
         return measure
 
     for seq in arguments.seq:
@@ -121,23 +132,29 @@ def main() -> int:
         masks = {pattern.name: dense_mask(torch, seq, pattern) for pattern in patterns}
         measurements = {"full": attnforge("full", seq, [])}
         for pattern in patterns:
-            measurements[pattern.name] = attnforge("sparse", seq, pattern.kernel_options())
+            measurements[pattern.name] = attnforge("sparse", seq, pattern.kernel_options(), (seq, pattern.name))
             measurements["torch " + pattern.name] = (
                 (lambda mask=masks[pattern.name]: time_torch(torch, arguments, seq, mask))
                 if not arguments.no_torch else (lambda: None))
         rounds = common.measure_in_rounds(arguments.rounds, measurements)
         for pattern in patterns:
             results.append(CaseResult(seq, pattern, block_density(torch, masks[pattern.name]),
-                                      rounds[pattern.name], rounds["full"], rounds["torch " + pattern.name]))
+                                      rounds[pattern.name], work_flops[seq, pattern.name], rounds["full"],
+                                      rounds["torch " + pattern.name]))
         del masks
 
-    table = results_table(results)
+    fma_peak.measure()
+    peak = fma_peak.best()
+    table = results_table(results, peak["gflops"])
     print(table)
     if arguments.append:
         notes = [f"Shape: f32, B={arguments.batch} H={arguments.heads} D={arguments.head_dim}, "
                  f"Nq = Nk = N, non-causal; {common.timing_note(arguments)}",
                  f"Density: kept fraction of {BLOCK} × {BLOCK} blocks; "
                  "÷ (density × full) = sparse ms / (density × full ms)",
+                 fma_peak.note(peak),
+                 "% of FMA peak: the sparse kernel's work as `attnforge bench` counts it (4·D FLOPs "
+                 "per pair of every visited block, plus the row path's strided pairs) over its time",
                  f"attnforge variants: {', '.join(f'`{v}`' for v in sorted(variants))}"]
         if not arguments.no_torch:
             notes.append(f"Peer: {torch_peer.describe_torch(torch)}, `scaled_dot_product_attention` "

@@ -1,6 +1,6 @@
 """Helpers every attnforge benchmark shares: finding and running the C++ tools,
-measuring the FMA peak, timing Python peers, describing the machine, and
-writing Markdown tables into docs/performance.md.
+measuring the machine's limits (FMA peak, memory bandwidth), timing Python peers,
+describing the machine, and writing Markdown tables into docs/performance.md.
 
 Benchmarks prove speed by running attnforge and its peers side by side in one
 run on one machine, so each report carries the date, machine, commit, thread
@@ -26,8 +26,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CLI = REPO_ROOT / "build/release/tools/cli/attnforge"
 DEFAULT_PEAK = REPO_ROOT / "build/release/tools/peak/attnforge-peak"
 
-# A thread that got less of a CPU than this during the peak measurement shared
-# its core with other work: every figure of that run is suspect.
+# A thread that got less of a CPU than this while a machine limit was measured
+# shared its core with other work: every figure of that run is suspect.
 BUSY_CPU_SHARE = 0.95
 
 
@@ -58,7 +58,8 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_repeats: int =
                         help="the attnforge CLI (default: %(default)s)")
     if measures_peak:
         parser.add_argument("--peak", type=Path, default=DEFAULT_PEAK,
-                            help="the attnforge-peak FMA microbenchmark (default: %(default)s)")
+                            help="attnforge-peak, which measures the FMA peak and the memory "
+                                 "bandwidth (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=usable_cpus(),
                         help="threads for every peer (default: the usable CPUs, %(default)s)")
     parser.add_argument("--repeats", type=int, default=default_repeats,
@@ -94,16 +95,35 @@ def require_cli(arguments: argparse.Namespace) -> None:
                        "build it with `cmake --build --preset release`, or pass --cli PATH")
 
 
-def time_attnforge(arguments: argparse.Namespace, kernel: str, seq: int,
-                   options: Sequence[str] = ()) -> tuple["Timing", str]:
-    """Times `attnforge bench <kernel>` on B=arguments.batch, H=arguments.heads, Nq = Nk = seq,
-    D = Dv = arguments.head_dim, plus the family's `options`; returns the timing and variant."""
+def bench_attnforge(arguments: argparse.Namespace, kernel: str, seq: int,
+                    options: Sequence[str] = ()) -> dict:
+    """`attnforge bench <kernel> --json` on B=arguments.batch, H=arguments.heads, Nq = Nk = seq,
+    D = Dv = arguments.head_dim, plus the family's `options`: {"variant", "median_ms", "min_ms",
+    "gflops" (null where the CLI counts no FLOPs), "samples"}."""
     command = [arguments.cli, "bench", kernel, "--batch", str(arguments.batch),
                "--heads", str(arguments.heads), "--seq", str(seq),
                "--head-dim", str(arguments.head_dim), "--repeats", str(arguments.repeats),
                "--warmup", str(arguments.warmup), "--json", *options]
-    result = run_json(command, arguments.threads)
-    return Timing(result["median_ms"], result["min_ms"], result.get("samples", [])), result["variant"]
+    return run_json(command, arguments.threads)
+
+
+def time_attnforge(arguments: argparse.Namespace, kernel: str, seq: int,
+                   options: Sequence[str] = ()) -> tuple["Timing", str]:
+    """bench_attnforge's timing and variant."""
+    result = bench_attnforge(arguments, kernel, seq, options)
+    return attnforge_timing(result), result["variant"]
+
+
+def attnforge_timing(bench_result: dict) -> "Timing":
+    return Timing(bench_result["median_ms"], bench_result["min_ms"], bench_result.get("samples", []))
+
+
+def attnforge_work_flops(bench_result: dict) -> float | None:
+    """The FLOPs one call does as the CLI counts them, each kernel by its own rule
+    (tools/cli/kernel_profiles.cpp: for sparse, the pairs of every visited block plus the
+    strided pairs its row path takes), recovered from the rate and time it printed."""
+    rate = bench_result.get("gflops")
+    return None if rate is None else rate * 1e9 * bench_result["median_ms"] * 1e-3
 
 
 def run_json(command: Sequence[str | os.PathLike], threads: int) -> dict:
@@ -122,21 +142,68 @@ def run_json(command: Sequence[str | os.PathLike], threads: int) -> dict:
                              f"{completed.stdout.strip()}") from None
 
 
-def measure_fma_peak(peak_tool: Path, threads: int) -> dict:
-    """attnforge-peak --json: {"isa", "threads", "gflops", "per_core_gflops", "cpu_share", ...}."""
-    require_executable(peak_tool, "attnforge-peak",
-                       "build it with `cmake --build --preset release --target attnforge-peak`")
-    return run_json([peak_tool, "--json", "--threads", str(threads)], threads)
+@dataclass(frozen=True)
+class MachineLimit:
+    """One limit attnforge-peak measures: how to ask for it and how to word it."""
+    name: str                        # "FMA peak"
+    peak_options: tuple[str, ...]    # the attnforge-peak options that select it
+    key: str                         # the field of its JSON that is the limit
+    unit: str
+    # Words after the figure in a report's notes (the JSON object -> text).
+    details: Callable[[dict], str] = lambda measurement: ""
 
 
-def best_fma_peak(measurements: Sequence[dict]) -> dict:
-    """The highest of several peak measurements (benchmarks take one before and one after
-    their cases: other work on a shared machine only ever lowers the figure)."""
-    best = max(measurements, key=lambda peak: peak["gflops"])
-    if best.get("cpu_share", 1.0) < BUSY_CPU_SHARE:
-        warn(f"during the FMA peak a thread had only {100 * best['cpu_share']:.0f}% of a CPU: "
-             "other work shares these cores, so every figure of this run is suspect")
-    return best
+# attnforge-peak --json: {"isa", "threads", "gflops", "per_core_gflops", "cpu_share", ...}
+FMA_PEAK = MachineLimit("FMA peak", (), "gflops", "GFLOP/s")
+# attnforge-peak --memory --json: {"isa", "threads", "read_gbps", "copy_gbps",
+# "working_set_bytes", "cpu_share", ...}. The read figure is the limit: it has no stores,
+# so no doubt about the bytes it moves (copy's figure counts each stored line's ownership
+# read, which some CPUs skip).
+MEMORY_BANDWIDTH = MachineLimit(
+    "memory read bandwidth", ("--memory",), "read_gbps", "GB/s",
+    lambda measurement: f" (copy {measurement['copy_gbps']:.1f} GB/s, counting the ownership "
+                        f"read of each line stored), {measurement['working_set_bytes'] >> 20} MiB "
+                        "streamed")
+
+
+class SameRunLimit:
+    """A machine limit measured in the benchmark's own run: call measure() before the cases
+    and again after them; best() is the higher, since other work on a shared machine only
+    ever lowers the figure."""
+
+    def __init__(self, limit: MachineLimit, peak_tool: Path, threads: int):
+        self.limit = limit
+        self.peak_tool = require_executable(
+            peak_tool, "attnforge-peak",
+            "build it with `cmake --build --preset release --target attnforge-peak`")
+        self.threads = threads
+        self.measurements: list[dict] = []
+
+    def measure(self) -> dict:
+        command = [self.peak_tool, *self.limit.peak_options, "--json", "--threads", str(self.threads)]
+        measurement = run_json(command, self.threads)
+        self.measurements.append(measurement)
+        print(f"{self.limit.name}: {measurement[self.limit.key]:.1f} {self.limit.unit} "
+              f"({measurement['isa']}, {measurement['threads']} threads)", file=sys.stderr)
+        return measurement
+
+    def best(self) -> dict:
+        """The highest measurement, with a warning when even it was taken on a busy machine."""
+        best = max(self.measurements, key=lambda measurement: measurement[self.limit.key])
+        if best.get("cpu_share", 1.0) < BUSY_CPU_SHARE:
+            warn(f"during the {self.limit.name} a thread had only {100 * best['cpu_share']:.0f}% "
+                 "of a CPU: other work shares these cores, so every figure of this run is suspect")
+        return best
+
+    def note(self, best: dict) -> str:
+        """The line a report's notes give this limit, e.g. 'FMA peak (same run, ...): 337.3
+        GFLOP/s, avx512, 2 threads (`attnforge-peak --json`)'."""
+        name = self.limit.name[0].upper() + self.limit.name[1:]
+        figures = ", ".join(f"{measurement[self.limit.key]:.1f}" for measurement in self.measurements)
+        command = " ".join(["attnforge-peak", *self.limit.peak_options, "--json"])
+        return (f"{name} (same run, the higher of before and after the cases: {figures}): "
+                f"{best[self.limit.key]:.1f} {self.limit.unit}{self.limit.details(best)}, "
+                f"{best['isa']}, {best['threads']} threads (`{command}`)")
 
 
 def warn(message: str) -> None:
@@ -218,6 +285,12 @@ def attention_flops(batch: int, heads: int, queries: int, keys: int, head_dim: i
 
 def gflops(flops: float, milliseconds: float) -> float:
     return flops / (milliseconds * 1e-3) / 1e9
+
+
+def roofline_ms(flops: float, data_bytes: float, peak_gflops: float, bandwidth_gbps: float) -> float:
+    """The least time this machine needs for the work (the roofline model): the FMA units'
+    time at their peak or the memory's at its bandwidth, whichever is longer."""
+    return max(flops / peak_gflops, data_bytes / bandwidth_gbps) * 1e-6
 
 
 def paired_ratio_text(numerator: Rounds | None, denominator: Rounds | None, suffix: str = "",

@@ -1,0 +1,29 @@
+// Memory streaming kernels, one per instruction set, each compiled for its own
+// ISA through a function target attribute, as the FMA kernels are, so that
+// one binary carries them all and picks at run time what this CPU executes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace attnforge::peak {
+
+struct StreamKernel {
+  std::string_view isa;           // "avx512", "avx2": the names the FMA kernels use
+  std::string_view cpu_features;  // what the CPU must support, for messages
+  // `count` must be a multiple of this and the arrays aligned to 64 bytes.
+  int64_t floats_per_step;
+  // Sums data[0, count) and returns it, so the loads cannot be deleted.
+  float (*read)(const float *data, int64_t count);
+  // destination[i] = source[i] with ordinary (write-allocate) stores, the
+  // kind the attention kernels use, not non-temporal ones.
+  void (*copy)(const float *source, float *destination, int64_t count);
+  bool (*supported)();
+};
+
+// The kernel for `isa` ("auto": the widest this CPU supports); nullopt when
+// this CPU cannot run it or the name is unknown.
+std::optional<StreamKernel> choose_stream_kernel(std::string_view isa);
+
+} // namespace attnforge::peak
