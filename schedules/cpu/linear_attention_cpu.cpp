@@ -11,9 +11,12 @@
 //   b, h, then the query rows of one segment (parallel): causal only: φ(k)
 //     of the segment stored keys-innermost and the scan over its chunks
 //     (one D×Dv state per chunk of the segment, in L2);
-//   query tile (parallel): φ(q) of the tile, then `row_block` rows × all of
-//     Dv in registers for φ(q)ᵀcontext (and, causal, the tile's scores against
-//     its own chunk: rows × chunk keys in registers).
+//   query tile (parallel): φ(q) of the tile and its normalisers, then
+//     non-causal: per group of `row_block` rows, φ(q)ᵀcontext in
+//     `row_block` × Dv registers, written to out at once, so out's stores
+//     spread between the FMAs instead of coming in one burst per tile;
+//     causal: the tile's scores against its own chunk (rows × chunk keys in
+//     registers) and its φ(q)ᵀcontext the same way, then out.
 // The loop nest is specialised on causal, so each call runs only its path's
 // stages, and on unit feature strides, so dense calls use vector loads.
 #include "cpu/linear_attention_cpu.h"
@@ -73,13 +76,14 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   const int segment_rows = s.keys_per_chunk * s.chunks_per_segment;
   const bool fixed_values = s.value_dim > 0;
   Var segment_of_rows("segment_of_rows"), rows_in_segment("rows_in_segment"), io("io"), ii("ii"), hb("hb"),
-      jo("jo"), ji("ji");
+      jo("jo"), ji("ji"), row_group("row_group"), row_in_group("row_in_group");
 
   s.out.compute_root()
       .split(s.i, segment_of_rows, rows_in_segment, segment_rows, TailStrategy::GuardWithIf)
       .split(rows_in_segment, io, ii, query_tile, TailStrategy::GuardWithIf)
+      .split(ii, row_group, row_in_group, rows, TailStrategy::GuardWithIf)
       .fuse(s.h, s.b, hb)
-      .reorder(s.dv, ii, io, segment_of_rows, hb)
+      .reorder(s.dv, row_in_group, row_group, io, segment_of_rows, hb)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
       .parallel(hb)
       .parallel(segment_of_rows)
@@ -194,8 +198,8 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   if (s.head_dim > 0) store_on_stack(s.features_q, {{s.d, s.head_dim}, {s.i, query_tile}});
   specialize_feature_maps(s.features_q, s.feature_map);
 
-  s.numerator.compute_at(each_query_tile).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
-  if (fixed_values) store_on_stack(s.numerator, {{s.dv, s.value_dim}, {s.i, query_tile}});
+  s.numerator.compute_at(s.out, row_group).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  if (fixed_values) store_on_stack(s.numerator, {{s.dv, s.value_dim}, {s.i, rows}});
   block_rows_by_values(s.numerator.update(), s.dv, s.i, s.over_features_numerator, rows, vector, fixed_values);
   s.normaliser.compute_at(each_query_tile);
   reduce_rows_lane_by_lane(s.normaliser, 0, s.i, s.over_features_normaliser, vector, each_query_tile);
