@@ -51,16 +51,17 @@ void specialize_feature_maps(Scheduled stage, const Expr &feature_map) {
 
 // A per-row reduction over a contiguous range of several vectors (features,
 // or a chunk's keys): whole vectors are combined lane by lane first
-// (rfactor, computed at `at`), so each row pays for one horizontal reduction
-// instead of one per vector.
+// (rfactor, computed at `at` for at most `rows` rows, on the stack), so each
+// row pays for one horizontal reduction instead of one per vector.
 void reduce_rows_lane_by_lane(Func reduction, int update_index, const Var &row, const RVar &over, int vector,
-                              const LoopLevel &at) {
+                              const LoopLevel &at, int rows) {
   RVar vectors("vectors"), lanes("lanes");
   Var lane("lane");
   Func partial = reduction.update(update_index)
                      .split(over, vectors, lanes, vector, TailStrategy::GuardWithIf)
                      .rfactor(lanes, lane);
   partial.compute_at(at).reorder_storage(lane, row).vectorize(lane);
+  store_on_stack(partial, {{lane, vector}, {row, rows}});
   partial.update().vectorize(lane);
   reduction.update(update_index).atomic().vectorize(lanes);
 }
@@ -190,10 +191,11 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   // the φ(k) this stage reads from the wrapper above.)
   s.chunk_key_sum.update().atomic().vectorize(s.over_chunk_keys_sum, vector, TailStrategy::GuardWithIf);
 
-  // Query side, per query tile: φ(q), then register-blocked contractions.
+  // Query side, per query tile: φ(q) and the normalisers; then φ(q)ᵀcontext
+  // in register blocks, per group of rows for non-causal calls.
   const LoopLevel each_query_tile(s.out, io);
   s.query_max.compute_at(each_query_tile);
-  reduce_rows_lane_by_lane(s.query_max, 0, s.i, s.over_features_max, vector, each_query_tile);
+  reduce_rows_lane_by_lane(s.query_max, 0, s.i, s.over_features_max, vector, each_query_tile, query_tile);
   s.features_q.compute_at(each_query_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   if (s.head_dim > 0) store_on_stack(s.features_q, {{s.d, s.head_dim}, {s.i, query_tile}});
   specialize_feature_maps(s.features_q, s.feature_map);
@@ -202,20 +204,30 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   if (fixed_values) store_on_stack(s.numerator, {{s.dv, s.value_dim}, {s.i, rows}});
   block_rows_by_values(s.numerator.update(), s.dv, s.i, s.over_features_numerator, rows, vector, fixed_values);
   s.normaliser.compute_at(each_query_tile);
-  reduce_rows_lane_by_lane(s.normaliser, 0, s.i, s.over_features_normaliser, vector, each_query_tile);
+  reduce_rows_lane_by_lane(s.normaliser, 0, s.i, s.over_features_normaliser, vector, each_query_tile,
+                           query_tile);
   s.inverse_normaliser.compute_at(each_query_tile).vectorize(s.i, vector, TailStrategy::GuardWithIf);
 
   s.chunk_scores.compute_at(each_query_tile).vectorize(s.r, vector, TailStrategy::GuardWithIf);
+  store_on_stack(s.chunk_scores, {{s.r, s.keys_per_chunk}, {s.i, query_tile}});
   block_rows_by_values(s.chunk_scores.update(), s.r, s.i, s.over_features_scores, rows, vector, true);
   s.causal_numerator.compute_at(each_query_tile).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  if (fixed_values) store_on_stack(s.causal_numerator, {{s.dv, s.value_dim}, {s.i, query_tile}});
   block_rows_by_values(s.causal_numerator.update(0), s.dv, s.i, s.over_features_prefix, rows, vector,
                        fixed_values);
   block_rows_by_values(s.causal_numerator.update(1), s.dv, s.i, s.over_chunk_keys_numerator, rows, vector,
                        fixed_values);
   s.causal_normaliser.compute_at(each_query_tile);
-  reduce_rows_lane_by_lane(s.causal_normaliser, 0, s.i, s.over_features_prefix_sum, vector, each_query_tile);
-  reduce_rows_lane_by_lane(s.causal_normaliser, 1, s.i, s.over_chunk_keys_normaliser, vector, each_query_tile);
+  reduce_rows_lane_by_lane(s.causal_normaliser, 0, s.i, s.over_features_prefix_sum, vector, each_query_tile,
+                           query_tile);
+  reduce_rows_lane_by_lane(s.causal_normaliser, 1, s.i, s.over_chunk_keys_normaliser, vector, each_query_tile,
+                           query_tile);
   s.causal_inverse_normaliser.compute_at(each_query_tile).vectorize(s.i, vector, TailStrategy::GuardWithIf);
+  // A query tile's per-row values on the stack, not in a heap block per tile.
+  for (Func per_row : {s.query_max, s.normaliser, s.inverse_normaliser, s.causal_normaliser,
+                       s.causal_inverse_normaliser}) {
+    store_on_stack(per_row, {{s.i, query_tile}});
+  }
 }
 
 } // namespace attnforge::schedules
