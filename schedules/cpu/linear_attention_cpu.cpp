@@ -3,8 +3,9 @@
 // Loop nest, outermost first:
 //   non-causal, before the queries: per kv head (parallel over heads),
 //     softmax's key max, then tile by tile: the tile's φ(k) (in L1), its
-//     φ(k)⊗v accumulated in `feature_block` × Dv registers, then added to
-//     the sums (D×Dv, in L1);
+//     φ(k)⊗v accumulated in `feature_block` × Dv registers, over
+//     `keys_per_value_chunk` keys at a time so that v streams in evenly,
+//     then added to the sums (D×Dv, in L1);
 //   causal, before the queries: per segment and head (parallel), the
 //     segment's Σφ(k)⊗v in registers the same way, then the exclusive scan
 //     over segments (one D×Dv state per segment);
@@ -30,8 +31,12 @@ using namespace Halide;
 namespace {
 
 // acc(dv, x) += a(x-ish) · b(dv): `rows` values of x × all of dv in registers.
+// With `over_chunk` > 0, `over` is taken that many at a time across every
+// block of rows: b then streams from memory a chunk per pass over the
+// blocks, rather than arriving whole, in one burst, during the first
+// block's pass; the accumulators go to memory and back once per chunk.
 void block_rows_by_values(Stage update, const Var &dv, const VarOrRVar &x, const VarOrRVar &over, int rows,
-                          int vector, bool unroll_values) {
+                          int vector, bool unroll_values, int over_chunk = 0) {
   Var xo("xo"), xi("xi"), dvo("dvo"), dvi("dvi");
   update.split(x, xo, xi, rows, TailStrategy::GuardWithIf)
       .split(dv, dvo, dvi, vector, TailStrategy::GuardWithIf)
@@ -39,6 +44,10 @@ void block_rows_by_values(Stage update, const Var &dv, const VarOrRVar &x, const
       .vectorize(dvi)
       .unroll(xi);
   if (unroll_values) update.unroll(dvo);
+  if (over_chunk > 0) {
+    RVar chunks("chunks"), in_chunk("in_chunk");
+    update.split(over, chunks, in_chunk, over_chunk).reorder(in_chunk, xo, chunks);
+  }
 }
 
 // One copy of a stage per feature map: a select over the maps would
@@ -114,7 +123,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   const LoopLevel each_tile(s.context_sum, s.over_tiles);
   s.tile_context.compute_at(each_tile).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   block_rows_by_values(s.tile_context.update(), s.dv, s.d, s.over_tile_keys_context, features, vector,
-                       fixed_values);
+                       fixed_values, tunables.keys_per_value_chunk);
   // The key sums run in the same loop as the context sums (compute_with),
   // so both read each tile's φ(k) while it is in L1.
   s.key_sum.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf);

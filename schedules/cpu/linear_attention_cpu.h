@@ -16,6 +16,9 @@ struct LinearAttentionCpuTunables {
   Halide::GeneratorParam<int> row_block{"row_block", 4};
   // Feature rows of φ(k)⊗v accumulated in registers at once.
   Halide::GeneratorParam<int> feature_block{"feature_block", 4};
+  // Keys of a tile taken at a time across all feature blocks of φ(k)⊗v, so
+  // that v streams in through the tile (0: the whole tile per feature block).
+  Halide::GeneratorParam<int> keys_per_value_chunk{"keys_per_value_chunk", 0};
   // 0: the target's natural float vector width (16 on AVX-512, 8 on AVX2).
   Halide::GeneratorParam<int> vector_width{"vector_width", 0};
 };
