@@ -12,7 +12,8 @@
 //   key tile (only those the block can see):
 //     scores   rows × keys   register blocks of all rows × `keys_per_register_block`
 //     tile max, weights, tile sum    (row vectors, in interleaved chains)
-//     tile context  rows × Dv  register blocks of all rows × `values_per_register_block`
+//     tile context  rows × Dv  register blocks of all rows × `values_per_register_block`,
+//                   `keys_per_value_chunk` keys at a time across the blocks
 //     merge into the running (context, max, sum)           (row vectors)
 //   write out, transposing back to features innermost.
 #include "cpu/full_attention_cpu.h"
@@ -67,7 +68,8 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   reduce_rows_in_chains(s.tile_sum, s.over_tile_keys_sum, s.i, vector, each_tile);
 
   s.tile_context.compute_at(each_tile).reorder_storage(s.i, s.dv).vectorize(s.i, vector);
-  block_rows_by_columns(s.tile_context.update(), s.i, rows, s.dv, values, s.over_tile_keys_context, vector);
+  block_rows_by_columns(s.tile_context.update(), s.i, rows, s.dv, values, s.over_tile_keys_context, vector,
+                        tunables.keys_per_value_chunk);
 }
 
 } // namespace attnforge::schedules

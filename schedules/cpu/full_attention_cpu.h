@@ -14,6 +14,9 @@ struct FullAttentionCpuTunables {
   Halide::GeneratorParam<int> keys_per_register_block{"keys_per_register_block", 8};
   // Value features per register block of weights·v, likewise.
   Halide::GeneratorParam<int> values_per_register_block{"values_per_register_block", 8};
+  // Keys of a tile taken at a time across all register blocks of weights·v,
+  // so that v streams in through the tile (0: the whole tile per block).
+  Halide::GeneratorParam<int> keys_per_value_chunk{"keys_per_value_chunk", 0};
   // 0: the target's natural float vector width (16 on AVX-512, 8 on AVX2).
   Halide::GeneratorParam<int> vector_width{"vector_width", 0};
 };

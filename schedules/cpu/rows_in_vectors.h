@@ -8,8 +8,13 @@
 
 namespace attnforge::schedules {
 
+// The register blocking above. With `over_chunk` > 0, `over` is taken that
+// many at a time across every block of columns: the column operand (v's rows
+// of a tile) then streams in a chunk per pass over the blocks, rather than
+// all of it during the first block's pass; the accumulators go to memory and
+// back once per chunk.
 inline void block_rows_by_columns(Halide::Stage update, const Halide::Var &row, int rows, const Halide::Var &column,
-                                  int columns, const Halide::VarOrRVar &over, int vector) {
+                                  int columns, const Halide::VarOrRVar &over, int vector, int over_chunk = 0) {
   Halide::Var rows_outer("rows_outer"), rows_inner("rows_inner"), columns_outer("columns_outer"),
       columns_inner("columns_inner");
   update.split(row, rows_outer, rows_inner, rows)
@@ -18,6 +23,10 @@ inline void block_rows_by_columns(Halide::Stage update, const Halide::Var &row, 
       .vectorize(rows_inner, vector)
       .unroll(rows_inner)
       .unroll(columns_inner);
+  if (over_chunk > 0) {
+    Halide::RVar chunks("chunks"), in_chunk("in_chunk");
+    update.split(over, chunks, in_chunk, over_chunk).reorder(in_chunk, columns_outer, chunks);
+  }
 }
 
 // A per-row reduction(row) over a tile's keys (`over`, a multiple of 4 long),
