@@ -123,7 +123,7 @@ def main() -> int:
             result = common.bench_attnforge(arguments, kernel, seq, options)
             variants.add(result["variant"])
             if work_name:
-                work_flops[work_name] = common.attnforge_work_flops(result)
+                work_flops[work_name] = result["flops"]
             return common.attnforge_timing(result)
         return measure
 

@@ -99,7 +99,8 @@ def bench_attnforge(arguments: argparse.Namespace, kernel: str, seq: int,
                     options: Sequence[str] = ()) -> dict:
     """`attnforge bench <kernel> --json` on B=arguments.batch, H=arguments.heads, Nq = Nk = seq,
     D = Dv = arguments.head_dim, plus the family's `options`: {"variant", "median_ms", "min_ms",
-    "gflops" (null where the CLI counts no FLOPs), "samples"}."""
+    "flops" and "gflops" (null where the CLI counts no FLOPs; for sparse, the pairs of every
+    visited block plus the strided pairs its row path takes), "samples"}."""
     command = [arguments.cli, "bench", kernel, "--batch", str(arguments.batch),
                "--heads", str(arguments.heads), "--seq", str(seq),
                "--head-dim", str(arguments.head_dim), "--repeats", str(arguments.repeats),
@@ -116,14 +117,6 @@ def time_attnforge(arguments: argparse.Namespace, kernel: str, seq: int,
 
 def attnforge_timing(bench_result: dict) -> "Timing":
     return Timing(bench_result["median_ms"], bench_result["min_ms"], bench_result.get("samples", []))
-
-
-def attnforge_work_flops(bench_result: dict) -> float | None:
-    """The FLOPs one call does as the CLI counts them, each kernel by its own rule
-    (tools/cli/kernel_profiles.cpp: for sparse, the pairs of every visited block plus the
-    strided pairs its row path takes), recovered from the rate and time it printed."""
-    rate = bench_result.get("gflops")
-    return None if rate is None else rate * 1e9 * bench_result["median_ms"] * 1e-3
 
 
 def run_json(command: Sequence[str | os.PathLike], threads: int) -> dict:

@@ -1,6 +1,7 @@
 // attnforge bench <kernel>: like run, with more repeats after a warm-up.
 // --json prints one JSON object and nothing else on stdout:
-//   {"variant": id, "median_ms": x, "min_ms": x, "gflops": x | null, "samples": [ms, ...]}
+//   {"variant": id, "median_ms": x, "min_ms": x, "flops": x | null, "gflops": x | null,
+//    "samples": [ms, ...]}
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -25,11 +26,15 @@ int bench_kernel(const GlobalOptions &global, const BenchOptions &options) {
   const Timing timing = time_calls(call, options.problem.warmup, options.problem.repeats);
   const auto rate = gflops(profile, problem, timing.median_ms);
   if (options.json) {
+    const auto number_or_null = [](std::optional<double> value) {
+      return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+    };
     const nlohmann::ordered_json result = {
         {"variant", call.variant->id},
         {"median_ms", timing.median_ms},
         {"min_ms", timing.min_ms},
-        {"gflops", rate ? nlohmann::ordered_json(*rate) : nlohmann::ordered_json(nullptr)},
+        {"flops", number_or_null(flop_count(profile, problem))},
+        {"gflops", number_or_null(rate)},
         {"samples", timing.samples_ms},
     };
     fmt::print("{}\n", result.dump());
@@ -52,7 +57,7 @@ void add_bench_command(CLI::App &app, const GlobalOptions &global, CommandAction
   options->problem.repeats = 50;
   options->problem.warmup = 3;
   add_problem_options(*command, options->problem);
-  command->add_flag("--json", options->json, "Print one JSON object (variant, median_ms, min_ms, gflops, samples)");
+  command->add_flag("--json", options->json, "Print one JSON object (variant, median_ms, min_ms, flops, gflops, samples)");
   command->callback([&global, &chosen, options] {
     chosen = [&global, options] { return bench_kernel(global, *options); };
   });

@@ -56,11 +56,17 @@ Timing time_calls(const KernelCall &call, int warmup, int repeats) {
   return timing;
 }
 
+std::optional<double> flop_count(const KernelProfile &profile, const Problem &problem) {
+  const double flops = profile.flop_count ? profile.flop_count(problem) : 0;
+  if (flops <= 0) return std::nullopt;
+  return flops;
+}
+
 std::optional<double> gflops(const KernelProfile &profile, const Problem &problem,
                              double milliseconds) {
-  const double flops = profile.flop_count ? profile.flop_count(problem) : 0;
-  if (flops <= 0 || milliseconds <= 0) return std::nullopt;
-  return flops / (milliseconds * 1e-3) / 1e9;
+  const auto flops = flop_count(profile, problem);
+  if (!flops || milliseconds <= 0) return std::nullopt;
+  return *flops / (milliseconds * 1e-3) / 1e9;
 }
 
 double verification_error(KernelCall &call, const KernelProfile &profile, const Problem &problem) {

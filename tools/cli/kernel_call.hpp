@@ -36,6 +36,10 @@ struct Timing {
 // `warmup` untimed calls, then `repeats` timed ones.
 Timing time_calls(const KernelCall &call, int warmup, int repeats);
 
+// The FLOPs one call does, by the kernel's own rule (kernel_profiles.cpp), or
+// nullopt when the profile counts none.
+std::optional<double> flop_count(const KernelProfile &profile, const Problem &problem);
+
 // GFLOP/s at `milliseconds` a call, or nullopt when the FLOP count is unknown.
 std::optional<double> gflops(const KernelProfile &profile, const Problem &problem,
                              double milliseconds);

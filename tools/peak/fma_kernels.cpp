@@ -4,6 +4,8 @@
 
 #include <immintrin.h>
 
+#include "isa_choice.hpp"
+
 namespace attnforge::peak {
 namespace {
 
@@ -57,14 +59,9 @@ __attribute__((target("avx2,fma"))) float run_avx2(int64_t iterations, float see
   return sum;
 }
 
-// __builtin_cpu_supports reads cpuid and, for AVX and AVX-512, also checks
-// that the OS saves the wide registers (XGETBV), which cpuid alone does not say.
-bool has_avx512() { return __builtin_cpu_supports("avx512f"); }
-bool has_avx2_fma() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-
 constexpr std::array kernels{
-    FmaKernel{"avx512", "avx512f", int64_t{avx512_accumulators} * 16 * 2, run_avx512, has_avx512},
-    FmaKernel{"avx2", "avx2+fma", int64_t{avx2_accumulators} * 8 * 2, run_avx2, has_avx2_fma},
+    FmaKernel{"avx512", "avx512f", int64_t{avx512_accumulators} * 16 * 2, run_avx512, cpu_has_avx512f},
+    FmaKernel{"avx2", "avx2+fma", int64_t{avx2_accumulators} * 8 * 2, run_avx2, cpu_has_avx2_fma},
 };
 
 } // namespace
@@ -72,9 +69,7 @@ constexpr std::array kernels{
 std::span<const FmaKernel> fma_kernels() { return kernels; }
 
 std::optional<FmaKernel> choose_fma_kernel(std::string_view isa) {
-  for (const FmaKernel &kernel : kernels)
-    if ((isa == "auto" || isa == kernel.isa) && kernel.supported()) return kernel;
-  return std::nullopt;
+  return choose_for_isa(std::span<const FmaKernel>(kernels), isa);
 }
 
 } // namespace attnforge::peak

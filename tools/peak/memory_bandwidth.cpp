@@ -21,6 +21,7 @@ constexpr int64_t mebibyte = int64_t{1} << 20;
 constexpr int64_t huge_page_bytes = 2 * mebibyte;
 // Slices start on 4 KiB pages, a multiple of every kernel's step.
 constexpr int64_t slice_granule_floats = 1024;
+static_assert(slice_granule_floats % stream_step_floats == 0);
 
 // How many bytes cross the memory bus per float each kernel handles. A read
 // moves its 4 bytes. An ordinary store first reads the line it writes for

@@ -4,6 +4,8 @@
 
 #include <immintrin.h>
 
+#include "isa_choice.hpp"
+
 namespace attnforge::peak {
 namespace {
 
@@ -15,6 +17,8 @@ namespace {
 constexpr int read_accumulators = 8;
 // Four vectors per copy step: the loop overhead is noise next to a miss.
 constexpr int copy_vectors = 4;
+static_assert(stream_step_floats % (16 * read_accumulators) == 0 && stream_step_floats % (16 * copy_vectors) == 0,
+              "every kernel's step divides stream_step_floats");
 
 __attribute__((target("avx512f"))) float read_avx512(const float *data, int64_t count) {
   __m512 sums[read_accumulators];
@@ -62,23 +66,16 @@ __attribute__((target("avx2"))) void copy_avx2(const float *source, float *desti
   }
 }
 
-// As for the FMA kernels: __builtin_cpu_supports also checks that the OS
-// saves the wide registers.
-bool has_avx512() { return __builtin_cpu_supports("avx512f"); }
-bool has_avx2() { return __builtin_cpu_supports("avx2"); }
-
 // Widest first: the first supported kernel is the one "auto" takes.
 constexpr std::array kernels{
-    StreamKernel{"avx512", "avx512f", 16 * read_accumulators, read_avx512, copy_avx512, has_avx512},
-    StreamKernel{"avx2", "avx2", 8 * read_accumulators, read_avx2, copy_avx2, has_avx2},
+    StreamKernel{"avx512", "avx512f", read_avx512, copy_avx512, cpu_has_avx512f},
+    StreamKernel{"avx2", "avx2", read_avx2, copy_avx2, cpu_has_avx2},
 };
 
 } // namespace
 
 std::optional<StreamKernel> choose_stream_kernel(std::string_view isa) {
-  for (const StreamKernel &kernel : kernels)
-    if ((isa == "auto" || isa == kernel.isa) && kernel.supported()) return kernel;
-  return std::nullopt;
+  return choose_for_isa(std::span<const StreamKernel>(kernels), isa);
 }
 
 } // namespace attnforge::peak

@@ -9,11 +9,13 @@
 
 namespace attnforge::peak {
 
+// Every kernel's `count` must be a multiple of this (the AVX-512 read's step:
+// 8 vectors of 16), and its arrays aligned to 64 bytes.
+constexpr int64_t stream_step_floats = 128;
+
 struct StreamKernel {
   std::string_view isa;           // "avx512", "avx2": the names the FMA kernels use
   std::string_view cpu_features;  // what the CPU must support, for messages
-  // `count` must be a multiple of this and the arrays aligned to 64 bytes.
-  int64_t floats_per_step;
   // Sums data[0, count) and returns it, so the loads cannot be deleted.
   float (*read)(const float *data, int64_t count);
   // destination[i] = source[i] with ordinary (write-allocate) stores, the
