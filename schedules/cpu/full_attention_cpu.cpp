@@ -56,7 +56,14 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
     tile.compute_at(each_tile).reorder_storage(s.i, s.j).vectorize(s.i, vector);
     store_on_stack(tile, {{s.i, rows}, {s.j, s.keys_per_tile}});
   };
-  per_tile_on_stack(s.scores);
+  // q·k accumulates in registers, one register block at a time, and lands in
+  // the tile's scores once, through a copy: computed straight into the tile
+  // it would be zeroed there first and reloaded for each block.
+  Func tile_scores = s.scores.in();
+  per_tile_on_stack(tile_scores);
+  Var key_block("key_block"), key_in_block("key_in_block");
+  tile_scores.split(s.j, key_block, key_in_block, keys).reorder(s.i, key_in_block, key_block).unroll(key_in_block);
+  s.scores.compute_at(tile_scores, key_block).reorder_storage(s.i, s.j).vectorize(s.i, vector).unroll(s.i).unroll(s.j);
   block_rows_by_columns(s.scores.update(), s.i, rows, s.j, keys, s.over_features, vector);
 
   s.tile_max.compute_at(each_tile).vectorize(s.i, vector);
