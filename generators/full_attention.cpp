@@ -8,10 +8,19 @@
 // out [B,Hq,Nq,Dv]; Halide indexes them innermost first: q(d, i, h, b).
 //
 // Queries are taken in blocks of `queries_per_block`, keys in tiles of
-// `keys_per_tile`. Each tile yields its own (max, Σexp, Σexp·v) per row,
-// relative to its own max; tiles are merged left to right by rescaling to the
-// larger max, so no Nq×Nk matrix ever exists. A row that sees no key has sum 0
-// and yields 0.
+// `keys_per_tile`. Each tile yields its (Σexp, Σexp·v) per row, merged left to
+// right into the block's running state and rescaled as the row's max grows,
+// so no Nq×Nk matrix ever exists. A row that sees no key has sum 0 and
+// yields 0. The caller picks the max each tile's exps are taken relative to
+// (`skip_hidden_tiles`; the result is the same either way):
+//  - its own max: the merge rescales per (value feature, row), since the
+//    state then carries the max, but a block visits only the tiles one of its
+//    rows can see, so causal and padded calls do less work instead of just
+//    masking it;
+//  - the row's running max over the tiles so far: a prefix max of the tile
+//    maxes, so one rescale factor per row and tile, but every tile is
+//    visited (each one's max joins the next ones'). For calls that hide no
+//    key.
 #include "Halide.h"
 
 #include "attention_inputs.h"
@@ -39,17 +48,15 @@ class FullAttention : public Generator<FullAttention> {
   Input<Buffer<int32_t, 1>> kv_len{"kv_len"};
   Input<float> scale{"scale"};
   Input<bool> causal{"causal"};
+  Input<bool> skip_hidden_tiles{"skip_hidden_tiles"};
   Output<Buffer<float, 4>> out{"out"};
 
   schedules::FullAttentionStages s;
 
   void generate() {
-    Var &dv = s.dv, &j = s.j, &i = s.i, &key_tile = s.key_tile, &h = s.h, &b = s.b;
+    Var &dv = s.dv, &j = s.j, &i = s.i, &h = s.h, &b = s.b;
     const AttentionShape shape = attention_shape(q, k, v);
-    const int T = keys_per_tile;
-    const int Q = queries_per_block;
 
-    Expr kv_head = h / (shape.query_heads / shape.kv_heads);
     // q, k and v seen through clamped indices: rows past Nq and keys past Nk
     // exist only in a ragged last block or tile, where they are masked (keys)
     // or never stored (rows); clamping keeps their loads inside the buffers.
@@ -57,10 +64,47 @@ class FullAttention : public Generator<FullAttention> {
     s.keys(s.d, j, h, b) = k(s.d, min(j, shape.keys - 1), h, b);
     s.values(dv, j, h, b) = v(dv, min(j, shape.keys - 1), h, b);
 
+    define_tile_path(s.own_max, shape, false);
+    define_tile_path(s.running_max, shape, true);
+    const int Q = queries_per_block;
+    auto result = [&](schedules::FullAttentionTilePath &path) {
+      Tuple state = path.running(dv, i % Q, i / Q, h, b); // (context, [max,] sum)
+      return online_softmax_result(state[0], state[state.size() - 1]);
+    };
+    out(dv, i, h, b) = select(skip_hidden_tiles, result(s.own_max), result(s.running_max));
+    s.out = out; // the schedule places the output itself: no intermediate copy of it
+
+    s.causal = causal;
+    s.skip_hidden_tiles = skip_hidden_tiles;
+    s.dense_features = q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 &&
+                       out.dim(0).stride() == 1;
+    s.head_dim = head_dim;
+    s.value_dim = value_dim;
+    s.keys_per_tile = keys_per_tile;
+    s.queries_per_block = Q;
+    constrain_head_sizes(q, k, v, out, head_dim, value_dim);
+  }
+
+  void schedule() {
+    schedules::schedule_full_attention_cpu(s, cpu_tunables, get_target());
+  }
+
+ private:
+  // One path from q, k and v to a block's running (context, max, sum); with
+  // `relative_to_running_max`, exps are taken relative to the row's max over
+  // the tiles so far rather than the tile's own.
+  void define_tile_path(schedules::FullAttentionTilePath &p, const AttentionShape &shape,
+                        bool relative_to_running_max) {
+    Var &dv = s.dv, &j = s.j, &i = s.i, &key_tile = s.key_tile, &h = s.h, &b = s.b;
+    const int T = keys_per_tile;
+    const int Q = queries_per_block;
+    const Expr tiles = (shape.keys + T - 1) / T;
+    Expr kv_head = h / (shape.query_heads / shape.kv_heads);
+
     RDom over_features(0, shape.features, "over_features");
-    s.scores(j, i, h, b) = 0.0f;
-    s.scores(j, i, h, b) += s.queries(over_features, i, h, b) * s.keys(over_features, j, kv_head, b);
-    Expr scaled_score = scale * s.scores(j, i, h, b);
+    p.scores(j, i, h, b) = 0.0f;
+    p.scores(j, i, h, b) += s.queries(over_features, i, h, b) * s.keys(over_features, j, kv_head, b);
+    Expr scaled_score = scale * p.scores(j, i, h, b);
 
     // kv_len[b] ≤ Nk is part of the contract the runtime checks.
     Expr last_visible_key = select(causal, min(kv_len(b) - 1, i + shape.keys - shape.queries), kv_len(b) - 1);
@@ -70,63 +114,68 @@ class FullAttention : public Generator<FullAttention> {
     // masked tile has a finite max and (x − max) never becomes ∞ − ∞.
     RDom keys_in_tile(0, T, "keys_in_tile");
     Expr tile_key = key_tile * T + keys_in_tile;
-    s.tile_max(i, key_tile, h, b) = Float(32).min();
-    s.tile_max(i, key_tile, h, b) =
-        max(s.tile_max(i, key_tile, h, b),
-            select(tile_key <= last_visible_key, scale * s.scores(tile_key, i, h, b), Float(32).min()));
+    p.tile_max(i, key_tile, h, b) = Float(32).min();
+    p.tile_max(i, key_tile, h, b) =
+        max(p.tile_max(i, key_tile, h, b),
+            select(tile_key <= last_visible_key, scale * p.scores(tile_key, i, h, b), Float(32).min()));
 
-    s.weights(j, i, h, b) =
-        select(visible, exp_nonpositive(scaled_score - s.tile_max(i, j / T, h, b)), 0.0f);
+    Expr weight_max = p.tile_max(i, j / T, h, b);
+    RDom tiles_so_far(0, tiles, "tiles_so_far");
+    if (relative_to_running_max) {
+      tiles_so_far.where(tiles_so_far <= key_tile);
+      p.max_so_far(i, key_tile, h, b) = Float(32).min();
+      p.max_so_far(i, key_tile, h, b) =
+          max(p.max_so_far(i, key_tile, h, b), p.tile_max(i, tiles_so_far, h, b));
+      // What the state gathered over tiles 0..t−1 is worth relative to the
+      // max over 0..t (1 for tile 0, whose state is still empty).
+      p.rescale(i, key_tile, h, b) =
+          exp_nonpositive(p.max_so_far(i, max(key_tile - 1, 0), h, b) - p.max_so_far(i, key_tile, h, b));
+      weight_max = p.max_so_far(i, j / T, h, b);
+    }
+    p.weights(j, i, h, b) = select(visible, exp_nonpositive(scaled_score - weight_max), 0.0f);
 
     RDom keys_in_tile_for_sum(0, T, "keys_in_tile_for_sum");
-    s.tile_sum(i, key_tile, h, b) = 0.0f;
-    s.tile_sum(i, key_tile, h, b) += s.weights(key_tile * T + keys_in_tile_for_sum, i, h, b);
+    p.tile_sum(i, key_tile, h, b) = 0.0f;
+    p.tile_sum(i, key_tile, h, b) += p.weights(key_tile * T + keys_in_tile_for_sum, i, h, b);
 
     RDom keys_in_tile_for_context(0, T, "keys_in_tile_for_context");
     Expr context_key = key_tile * T + keys_in_tile_for_context;
-    s.tile_context(dv, i, key_tile, h, b) = 0.0f;
-    s.tile_context(dv, i, key_tile, h, b) +=
-        s.weights(context_key, i, h, b) * s.values(dv, context_key, kv_head, b);
+    p.tile_context(dv, i, key_tile, h, b) = 0.0f;
+    p.tile_context(dv, i, key_tile, h, b) +=
+        p.weights(context_key, i, h, b) * s.values(dv, context_key, kv_head, b);
 
     // Online softmax, per block of `queries_per_block` rows: merge tile t into
-    // the block's running (context, max, sum). A block visits only the key
-    // tiles one of its rows can see, so causal and padded calls do less work
-    // instead of just masking it.
+    // the block's running state, skipping the tiles none of its rows can see
+    // (on the running-max path every tile is still computed, since each one's
+    // max joins the next ones': that path is for calls that hide no key).
     Var &row = s.row, &query_block = s.query_block;
     Expr block_row = query_block * Q + row;
     Expr block_last_visible_key =
         select(causal, min(kv_len(b) - 1, query_block * Q + (Q - 1) + shape.keys - shape.queries), kv_len(b) - 1);
-    RDom over_key_tiles(0, (shape.keys + T - 1) / T, "over_key_tiles");
+    RDom over_key_tiles(0, tiles, "over_key_tiles");
     Expr t = over_key_tiles;
     over_key_tiles.where(t * T <= block_last_visible_key);
 
-    s.running(dv, row, query_block, h, b) = online_softmax_start();
-    s.running(dv, row, query_block, h, b) =
-        online_softmax_merge(s.running(dv, row, query_block, h, b), s.tile_context(dv, block_row, t, h, b),
-                             s.tile_max(block_row, t, h, b), s.tile_sum(block_row, t, h, b));
+    Expr tile_context = p.tile_context(dv, block_row, t, h, b), tile_sum = p.tile_sum(block_row, t, h, b);
+    if (relative_to_running_max) {
+      // (context, sum): the max lives in max_so_far, one factor per row.
+      p.running(dv, row, query_block, h, b) = Tuple(0.0f, 0.0f);
+      Tuple state = p.running(dv, row, query_block, h, b);
+      Expr factor = p.rescale(block_row, t, h, b);
+      p.running(dv, row, query_block, h, b) = Tuple(state[0] * factor + tile_context, state[1] * factor + tile_sum);
+    } else {
+      p.running(dv, row, query_block, h, b) = online_softmax_start();
+      p.running(dv, row, query_block, h, b) = online_softmax_merge(
+          p.running(dv, row, query_block, h, b), tile_context, p.tile_max(block_row, t, h, b), tile_sum);
+    }
 
-    Expr final_context = s.running(dv, i % Q, i / Q, h, b)[0];
-    Expr row_sum = s.running(dv, i % Q, i / Q, h, b)[2];
-    out(dv, i, h, b) = online_softmax_result(final_context, row_sum);
-    s.out = out; // the schedule places the output itself: no intermediate copy of it
-
-    s.over_features = over_features.x;
-    s.over_tile_keys_max = keys_in_tile.x;
-    s.over_tile_keys_sum = keys_in_tile_for_sum.x;
-    s.over_tile_keys_context = keys_in_tile_for_context.x;
-    s.over_key_tiles = over_key_tiles.x;
-    s.causal = causal;
-    s.dense_features = q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 &&
-                       out.dim(0).stride() == 1;
-    s.head_dim = head_dim;
-    s.value_dim = value_dim;
-    s.keys_per_tile = T;
-    s.queries_per_block = Q;
-    constrain_head_sizes(q, k, v, out, head_dim, value_dim);
-  }
-
-  void schedule() {
-    schedules::schedule_full_attention_cpu(s, cpu_tunables, get_target());
+    p.over_features = over_features.x;
+    p.over_tile_keys_max = keys_in_tile.x;
+    p.over_tile_keys_sum = keys_in_tile_for_sum.x;
+    p.over_tile_keys_context = keys_in_tile_for_context.x;
+    p.over_tiles_so_far = tiles_so_far.x;
+    p.over_key_tiles = over_key_tiles.x;
+    p.rescales_per_row = relative_to_running_max;
   }
 };
 

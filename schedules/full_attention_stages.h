@@ -3,30 +3,50 @@
 // schedule needs the names, never the formulas.
 #pragma once
 
+#include <string>
+
 #include "Halide.h"
 
 namespace attnforge::schedules {
+
+// The stages from one block of queries and one tile of keys to the block's
+// running state. The algorithm defines two of these paths, which differ in
+// the max each tile's exps are taken relative to (see full_attention.cpp).
+struct FullAttentionTilePath {
+  explicit FullAttentionTilePath(const std::string &path)
+      : scores("scores_" + path), tile_max("tile_max_" + path), max_so_far("max_so_far_" + path),
+        rescale("rescale_" + path), weights("weights_" + path), tile_sum("tile_sum_" + path),
+        tile_context("tile_context_" + path), running("running_" + path) {}
+
+  Halide::Func scores;       // q·k, (j, i, h, b)
+  Halide::Func tile_max;     // max visible scaled score of a key tile, (i, key_tile, h, b)
+  Halide::Func max_so_far;   // running-max path: max of tile_max over tiles 0..key_tile, (i, key_tile, h, b)
+  Halide::Func rescale;      // running-max path: exp(max_so_far before the tile − with it), (i, key_tile, h, b)
+  Halide::Func weights;      // exp(score − the path's max), 0 where masked, (j, i, h, b)
+  Halide::Func tile_sum;     // Σ weights over a key tile, (i, key_tile, h, b)
+  Halide::Func tile_context; // Σ weights·v over a key tile, (dv, i, key_tile, h, b)
+  Halide::Func running;      // online-softmax state (context, max, sum), (dv, row, query_block, h, b)
+
+  // Reductions: over the D features of a q·k product, over the keys of one
+  // tile, over the tiles before one (running-max path), and the left-to-right
+  // merge of key tiles.
+  Halide::RVar over_features, over_tile_keys_max, over_tile_keys_sum, over_tile_keys_context, over_tiles_so_far,
+      over_key_tiles;
+  bool rescales_per_row = false; // true on the running-max path
+};
 
 struct FullAttentionStages {
   // Pure variables: feature, value feature, key, query, key tile, head, batch.
   Halide::Var d, dv, j, i, key_tile, h, b;
   // The online-softmax state is indexed by query block and row within it.
   Halide::Var row, query_block;
-  // Reductions: over the D features of a q·k product, over the keys of one
-  // tile, and the left-to-right merge of key tiles (online softmax).
-  Halide::RVar over_features, over_tile_keys_max, over_tile_keys_sum,
-      over_tile_keys_context, over_key_tiles;
 
-  Halide::Func queries{"queries"};           // q with clamped rows, (d, i, h, b)
-  Halide::Func keys{"keys"};                 // k with clamped keys, (d, j, g, b)
-  Halide::Func values{"values"};             // v with clamped keys, (dv, j, g, b)
-  Halide::Func scores{"scores"};             // q·k, (j, i, h, b)
-  Halide::Func tile_max{"tile_max"};         // max visible scaled score of a key tile, (i, key_tile, h, b)
-  Halide::Func weights{"weights"};           // exp(score − tile_max), 0 where masked, (j, i, h, b)
-  Halide::Func tile_sum{"tile_sum"};         // Σ weights over a key tile, (i, key_tile, h, b)
-  Halide::Func tile_context{"tile_context"}; // Σ weights·v over a key tile, (dv, i, key_tile, h, b)
-  Halide::Func running{"running"}; // online-softmax state (context, max, sum), (dv, row, query_block, h, b)
-  Halide::Func out;                          // the output, context / sum, (dv, i, h, b)
+  Halide::Func queries{"queries"}; // q with clamped rows, (d, i, h, b)
+  Halide::Func keys{"keys"};       // k with clamped keys, (d, j, g, b)
+  Halide::Func values{"values"};   // v with clamped keys, (dv, j, g, b)
+  FullAttentionTilePath own_max{"own_max"};         // tiles relative to their own max; hidden tiles skipped
+  FullAttentionTilePath running_max{"running_max"}; // tiles relative to the running max; every tile visited
+  Halide::Func out;                                 // the output, context / sum, (dv, i, h, b)
 
   // True when q, k, v and out all have unit stride along features: the
   // common case, worth code of its own (dense vector loads, no gathers).
@@ -34,6 +54,8 @@ struct FullAttentionStages {
   // The causal flag: the schedule may give causal calls their own code, in
   // which the tile-skipping condition is simple enough to bound loops with.
   Halide::Expr causal;
+  // The caller's choice of path: true takes own_max, false running_max.
+  Halide::Expr skip_hidden_tiles;
 
   int head_dim = 0;  // 0: any; else D is this constant
   int value_dim = 0; // likewise Dv

@@ -1,6 +1,6 @@
 // The `full` plugin: the variant table of full softmax attention and the one
 // bridge from an af_call to the generated pipelines, whose signature is
-//   f(q, k, v, kv_len, scale, causal, out).
+//   f(q, k, v, kv_len, scale, causal, skip_hidden_tiles, out).
 // The runtime has already checked every shape, dtype, range and alias rule in
 // the specs below before check() and run() are called.
 #include <cmath>
@@ -32,7 +32,20 @@ const af_param_spec kParams[kParamCount] = {
 
 // The first argument is Halide's user_context: the call's HalideErrors.
 using Pipeline = int (*)(const void *user_context, halide_buffer_t *q, halide_buffer_t *k, halide_buffer_t *v,
-                         halide_buffer_t *kv_len, float scale, bool causal, halide_buffer_t *out);
+                         halide_buffer_t *kv_len, float scale, bool causal, bool skip_hidden_tiles,
+                         halide_buffer_t *out);
+
+// Whether some query cannot see some key: then the pipeline visits only the
+// key tiles each block can see, else every tile (with cheaper merges).
+bool hides_keys(bool causal, const af_tensor &kv_len, int64_t batch, int64_t keys) {
+  if (causal) return true;
+  if (kv_len.data == nullptr) return false;
+  const auto *lengths = static_cast<const int32_t *>(kv_len.data);
+  for (int64_t b = 0; b < batch; ++b) {
+    if (lengths[b * kv_len.strides[0]] < keys) return true;
+  }
+  return false;
+}
 
 int32_t check(const af_call *call, char *message, size_t capacity) {
   return attnforge::plugins::check_halide_index_range(call, kTensors, message, capacity);
@@ -56,7 +69,8 @@ int32_t run(const af_call *call, char *message, size_t capacity) {
   const bool causal = call->params[kCausal] != 0;
   attnforge::plugins::HalideErrors errors;
   return attnforge::plugins::halide_status(
-      pipeline(errors.context(), q.get(), k.get(), v.get(), kv_len.get(), static_cast<float>(scale), causal, out.get()),
+      pipeline(errors.context(), q.get(), k.get(), v.get(), kv_len.get(), static_cast<float>(scale), causal,
+               hides_keys(causal, tensors[kKvLen], batch, keys), out.get()),
       errors, message, capacity);
 }
 

@@ -9,12 +9,13 @@
 //
 // Loop nest, outermost first:
 //   b, h, query block (parallel): transpose the block's q rows (rows innermost);
-//   key tile (only those the block can see):
+//   key tile (own-max path: only those the block can see):
 //     scores   rows × keys   register blocks of all rows × `keys_per_register_block`
-//     tile max, weights, tile sum    (row vectors, in interleaved chains)
+//     tile max (running-max path: kept for the block, and its prefix max),
+//     weights, tile sum    (row vectors, in interleaved chains)
 //     tile context  rows × Dv  register blocks of all rows × `values_per_register_block`,
 //                   `keys_per_value_chunk` keys at a time across the blocks
-//     merge into the running (context, max, sum)           (row vectors)
+//     merge into the running state                          (row vectors)
 //   write out, transposing back to features innermost.
 #include "cpu/full_attention_cpu.h"
 
@@ -25,32 +26,19 @@ namespace attnforge::schedules {
 
 using namespace Halide;
 
-void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuTunables &tunables,
-                                 const Target &target) {
-  const int vector = tunables.vector_width > 0 ? int(tunables.vector_width) : target.natural_vector_size<float>();
+namespace {
+
+// The stages of one tile path, placed in out's loop over query blocks.
+void schedule_tile_path(FullAttentionTilePath &p, FullAttentionStages &s, const FullAttentionCpuTunables &tunables,
+                        int vector, const LoopLevel &each_block) {
   const int rows = s.queries_per_block; // a multiple of `vector`
   const int keys = tunables.keys_per_register_block;
   const int values = tunables.values_per_register_block;
-  Var io("io"), ii("ii");
-  RVar over_key_tiles = s.over_key_tiles;
 
-  s.out.compute_root()
-      .split(s.i, io, ii, rows, TailStrategy::GuardWithIf)
-      .reorder(s.dv, ii, io, s.h, s.b)
-      .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
-      .parallel(io);
-  // Any-stride inputs stay correct through the generic path; dense ones get
-  // their own copy of the loop nest, and causal calls one more, in which the
-  // tile-skipping bound is simple enough for Halide to turn into loop bounds.
-  s.out.specialize(s.dense_features && s.causal);
-  s.out.specialize(s.dense_features);
+  p.running.compute_at(each_block).reorder_storage(s.row, s.dv).vectorize(s.row, vector);
+  p.running.update().reorder(s.row, s.dv, p.over_key_tiles).vectorize(s.row, vector);
 
-  s.queries.compute_at(s.out, io).reorder_storage(s.i, s.d).vectorize(s.i, vector);
-
-  s.running.compute_at(s.out, io).reorder_storage(s.row, s.dv).vectorize(s.row, vector);
-  s.running.update().reorder(s.row, s.dv, over_key_tiles).vectorize(s.row, vector);
-
-  const LoopLevel each_tile(s.running, over_key_tiles);
+  const LoopLevel each_tile(p.running, p.over_key_tiles);
   // A tile's scores and weights: rows × keys_per_tile, on the stack.
   auto per_tile_on_stack = [&](Func tile) {
     tile.compute_at(each_tile).reorder_storage(s.i, s.j).vectorize(s.i, vector);
@@ -59,24 +47,63 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   // q·k accumulates in registers, one register block at a time, and lands in
   // the tile's scores once, through a copy: computed straight into the tile
   // it would be zeroed there first and reloaded for each block.
-  Func tile_scores = s.scores.in();
+  Func tile_scores = p.scores.in();
   per_tile_on_stack(tile_scores);
   Var key_block("key_block"), key_in_block("key_in_block");
   tile_scores.split(s.j, key_block, key_in_block, keys).reorder(s.i, key_in_block, key_block).unroll(key_in_block);
-  s.scores.compute_at(tile_scores, key_block).reorder_storage(s.i, s.j).vectorize(s.i, vector).unroll(s.i).unroll(s.j);
-  block_rows_by_columns(s.scores.update(), s.i, rows, s.j, keys, s.over_features, vector);
+  p.scores.compute_at(tile_scores, key_block).reorder_storage(s.i, s.j).vectorize(s.i, vector).unroll(s.i).unroll(s.j);
+  block_rows_by_columns(p.scores.update(), s.i, rows, s.j, keys, p.over_features, vector);
 
-  s.tile_max.compute_at(each_tile).vectorize(s.i, vector);
-  reduce_rows_in_chains(s.tile_max, s.over_tile_keys_max, s.i, vector, each_tile);
+  p.tile_max.compute_at(each_tile).vectorize(s.i, vector);
+  reduce_rows_in_chains(p.tile_max, p.over_tile_keys_max, s.i, vector, each_tile);
+  if (p.rescales_per_row) {
+    // The block's tile maxes are kept for the whole block, each tile adding
+    // its own (Halide slides the window); a tile's prefix maxes are taken
+    // from them afresh. (Sliding max_so_far too, Halide 21 never computes its
+    // value for tile 0, read through the clamped index max(t − 1, 0): wrong
+    // results, caught by FullAttention.RunningMaxRescalesTheStateAcrossTiles.)
+    p.tile_max.store_at(each_block);
+    p.max_so_far.compute_at(each_tile).vectorize(s.i, vector);
+    p.max_so_far.update().vectorize(s.i, vector);
+    p.rescale.compute_at(each_tile).vectorize(s.i, vector);
+  }
 
-  per_tile_on_stack(s.weights);
+  per_tile_on_stack(p.weights);
 
-  s.tile_sum.compute_at(each_tile).vectorize(s.i, vector);
-  reduce_rows_in_chains(s.tile_sum, s.over_tile_keys_sum, s.i, vector, each_tile);
+  p.tile_sum.compute_at(each_tile).vectorize(s.i, vector);
+  reduce_rows_in_chains(p.tile_sum, p.over_tile_keys_sum, s.i, vector, each_tile);
 
-  s.tile_context.compute_at(each_tile).reorder_storage(s.i, s.dv).vectorize(s.i, vector);
-  block_rows_by_columns(s.tile_context.update(), s.i, rows, s.dv, values, s.over_tile_keys_context, vector,
+  p.tile_context.compute_at(each_tile).reorder_storage(s.i, s.dv).vectorize(s.i, vector);
+  block_rows_by_columns(p.tile_context.update(), s.i, rows, s.dv, values, p.over_tile_keys_context, vector,
                         tunables.keys_per_value_chunk);
+}
+
+} // namespace
+
+void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuTunables &tunables,
+                                 const Target &target) {
+  const int vector = tunables.vector_width > 0 ? int(tunables.vector_width) : target.natural_vector_size<float>();
+  Var io("io"), ii("ii");
+
+  s.out.compute_root()
+      .split(s.i, io, ii, s.queries_per_block, TailStrategy::GuardWithIf)
+      .reorder(s.dv, ii, io, s.h, s.b)
+      .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
+      .parallel(io);
+  // Each path gets its own copies of the loop nest, running only its own
+  // stages: one for dense inputs (vector loads, no gathers) and one for any
+  // strides, and the skipping path one more for dense causal calls, in which
+  // the tile-skipping bound is simple enough for Halide to turn into loop
+  // bounds.
+  s.out.specialize(s.dense_features && s.skip_hidden_tiles && s.causal);
+  s.out.specialize(s.dense_features && s.skip_hidden_tiles);
+  s.out.specialize(s.dense_features && !s.skip_hidden_tiles);
+  s.out.specialize(s.skip_hidden_tiles);
+
+  const LoopLevel each_block(s.out, io);
+  s.queries.compute_at(each_block).reorder_storage(s.i, s.d).vectorize(s.i, vector);
+  schedule_tile_path(s.own_max, s, tunables, vector, each_block);
+  schedule_tile_path(s.running_max, s, tunables, vector, each_block);
 }
 
 } // namespace attnforge::schedules

@@ -1,5 +1,7 @@
 // The causal mask is aligned bottom-right, key lengths cut each batch's keys,
-// and a row that sees no key is zero, never NaN.
+// and a row that sees no key is zero, never NaN. Calls that hide keys
+// (causal, or some kv_len < Nk) take the kernel's tile-skipping path, the
+// others its running-max path: both are checked here.
 #include <gtest/gtest.h>
 
 #include "full_attention_check.hpp"
@@ -34,6 +36,18 @@ TEST(FullAttention, KeyLengthShorterThanKeys) {
 TEST(FullAttention, KeyLengthWithOneBatchEntry) {
   // A one-element kv_len: its only stride is never used and may be anything.
   check_full_attention({.shape = {1, 2, 2, 200, 200, 64, 64}, .kv_len = {100}});
+}
+
+TEST(FullAttention, KeyLengthsThatHideNoKey) {
+  // kv_len given but equal to Nk everywhere: nothing hidden, every tile visited.
+  check_full_attention({.shape = {2, 2, 2, 65, 300, 64, 64}, .kv_len = {300, 300}});
+}
+
+TEST(FullAttention, RunningMaxRescalesTheStateAcrossTiles) {
+  // A peaked softmax over several key tiles: each row's max moves from tile
+  // to tile, so the state gathered so far is rescaled many times.
+  check_full_attention({.shape = {1, 2, 2, 70, 700, 64, 64}, .scale = 2.0});
+  check_full_attention({.shape = {1, 2, 2, 70, 700, 64, 64}, .causal = true, .scale = 2.0});
 }
 
 TEST(FullAttention, ZeroKeyLengthGivesZeroRowsNotNaN) {
