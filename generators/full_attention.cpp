@@ -120,8 +120,8 @@ class FullAttention : public Generator<FullAttention> {
             select(tile_key <= last_visible_key, scale * p.scores(tile_key, i, h, b), Float(32).min()));
 
     Expr weight_max = p.tile_max(i, j / T, h, b);
-    RDom tiles_so_far(0, tiles, "tiles_so_far");
     if (relative_to_running_max) {
+      RDom tiles_so_far(0, tiles, "tiles_so_far");
       tiles_so_far.where(tiles_so_far <= key_tile);
       p.max_so_far(i, key_tile, h, b) = Float(32).min();
       p.max_so_far(i, key_tile, h, b) =
@@ -173,7 +173,6 @@ class FullAttention : public Generator<FullAttention> {
     p.over_tile_keys_max = keys_in_tile.x;
     p.over_tile_keys_sum = keys_in_tile_for_sum.x;
     p.over_tile_keys_context = keys_in_tile_for_context.x;
-    p.over_tiles_so_far = tiles_so_far.x;
     p.over_key_tiles = over_key_tiles.x;
     p.rescales_per_row = relative_to_running_max;
   }

@@ -28,10 +28,8 @@ struct FullAttentionTilePath {
   Halide::Func running;      // online-softmax state (context, max, sum), (dv, row, query_block, h, b)
 
   // Reductions: over the D features of a q·k product, over the keys of one
-  // tile, over the tiles before one (running-max path), and the left-to-right
-  // merge of key tiles.
-  Halide::RVar over_features, over_tile_keys_max, over_tile_keys_sum, over_tile_keys_context, over_tiles_so_far,
-      over_key_tiles;
+  // tile, and the left-to-right merge of key tiles.
+  Halide::RVar over_features, over_tile_keys_max, over_tile_keys_sum, over_tile_keys_context, over_key_tiles;
   bool rescales_per_row = false; // true on the running-max path
 };
 
