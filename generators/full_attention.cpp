@@ -39,6 +39,9 @@ class FullAttention : public Generator<FullAttention> {
   // Work is split into blocks of queries × tiles of keys (FlashAttention's
   // structure); both sizes are tunables read from schedules/tuned/.
   GeneratorParam<int> keys_per_tile{"keys_per_tile", 64};
+  // The running-max path's tiles (0: keys_per_tile). Its merge is cheap, so
+  // larger tiles, which halve the merges, can pay there and not elsewhere.
+  GeneratorParam<int> running_max_keys_per_tile{"running_max_keys_per_tile", 0};
   GeneratorParam<int> queries_per_block{"queries_per_block", 32};
   schedules::FullAttentionCpuTunables cpu_tunables;
 
@@ -80,7 +83,6 @@ class FullAttention : public Generator<FullAttention> {
                        out.dim(0).stride() == 1;
     s.head_dim = head_dim;
     s.value_dim = value_dim;
-    s.keys_per_tile = keys_per_tile;
     s.queries_per_block = Q;
     constrain_head_sizes(q, k, v, out, head_dim, value_dim);
   }
@@ -96,7 +98,7 @@ class FullAttention : public Generator<FullAttention> {
   void define_tile_path(schedules::FullAttentionTilePath &p, const AttentionShape &shape,
                         bool relative_to_running_max) {
     Var &dv = s.dv, &j = s.j, &i = s.i, &key_tile = s.key_tile, &h = s.h, &b = s.b;
-    const int T = keys_per_tile;
+    const int T = relative_to_running_max && running_max_keys_per_tile > 0 ? running_max_keys_per_tile : keys_per_tile;
     const int Q = queries_per_block;
     const Expr tiles = (shape.keys + T - 1) / T;
     Expr kv_head = h / (shape.query_heads / shape.kv_heads);
@@ -175,6 +177,7 @@ class FullAttention : public Generator<FullAttention> {
     p.over_tile_keys_context = keys_in_tile_for_context.x;
     p.over_key_tiles = over_key_tiles.x;
     p.rescales_per_row = relative_to_running_max;
+    p.keys_per_tile = T;
   }
 };
 

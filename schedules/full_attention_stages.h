@@ -31,6 +31,7 @@ struct FullAttentionTilePath {
   // tile, and the left-to-right merge of key tiles.
   Halide::RVar over_features, over_tile_keys_max, over_tile_keys_sum, over_tile_keys_context, over_key_tiles;
   bool rescales_per_row = false; // true on the running-max path
+  int keys_per_tile = 0;
 };
 
 struct FullAttentionStages {
@@ -57,7 +58,6 @@ struct FullAttentionStages {
 
   int head_dim = 0;  // 0: any; else D is this constant
   int value_dim = 0; // likewise Dv
-  int keys_per_tile = 0;
   int queries_per_block = 0;
 };
 

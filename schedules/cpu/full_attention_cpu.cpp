@@ -42,7 +42,7 @@ void schedule_tile_path(FullAttentionTilePath &p, FullAttentionStages &s, const 
   // A tile's scores and weights: rows × keys_per_tile, on the stack.
   auto per_tile_on_stack = [&](Func tile) {
     tile.compute_at(each_tile).reorder_storage(s.i, s.j).vectorize(s.i, vector);
-    store_on_stack(tile, {{s.i, rows}, {s.j, s.keys_per_tile}});
+    store_on_stack(tile, {{s.i, rows}, {s.j, p.keys_per_tile}});
   };
   // q·k accumulates in registers, one register block at a time, and lands in
   // the tile's scores once, through a copy: computed straight into the tile
