@@ -22,6 +22,7 @@
 // stages, and on unit feature strides, so dense calls use vector loads.
 #include "cpu/linear_attention_cpu.h"
 
+#include "cpu/chunked_reduction.h"
 #include "cpu/stack_storage.h"
 
 namespace attnforge::schedules {
@@ -30,11 +31,8 @@ using namespace Halide;
 
 namespace {
 
-// acc(dv, x) += a(x-ish) · b(dv): `rows` values of x × all of dv in registers.
-// With `over_chunk` > 0, `over` is taken that many at a time across every
-// block of rows: b then streams from memory a chunk per pass over the
-// blocks, rather than arriving whole, in one burst, during the first
-// block's pass; the accumulators go to memory and back once per chunk.
+// acc(dv, x) += a(x-ish) · b(dv): `rows` values of x × all of dv in registers;
+// `over_chunk` > 0 streams b in chunks (reduce_in_chunks_across_blocks).
 void block_rows_by_values(Stage update, const Var &dv, const VarOrRVar &x, const VarOrRVar &over, int rows,
                           int vector, bool unroll_values, int over_chunk = 0) {
   Var xo("xo"), xi("xi"), dvo("dvo"), dvi("dvi");
@@ -44,10 +42,7 @@ void block_rows_by_values(Stage update, const Var &dv, const VarOrRVar &x, const
       .vectorize(dvi)
       .unroll(xi);
   if (unroll_values) update.unroll(dvo);
-  if (over_chunk > 0) {
-    RVar chunks("chunks"), in_chunk("in_chunk");
-    update.split(over, chunks, in_chunk, over_chunk).reorder(in_chunk, xo, chunks);
-  }
+  reduce_in_chunks_across_blocks(update, over, over_chunk, xo);
 }
 
 // One copy of a stage per feature map: a select over the maps would

@@ -6,13 +6,12 @@
 
 #include "Halide.h"
 
+#include "cpu/chunked_reduction.h"
+
 namespace attnforge::schedules {
 
-// The register blocking above. With `over_chunk` > 0, `over` is taken that
-// many at a time across every block of columns: the column operand (v's rows
-// of a tile) then streams in a chunk per pass over the blocks, rather than
-// all of it during the first block's pass; the accumulators go to memory and
-// back once per chunk.
+// The register blocking above; `over_chunk` > 0 streams the column operand
+// (v's rows of a tile) in chunks (reduce_in_chunks_across_blocks).
 inline void block_rows_by_columns(Halide::Stage update, const Halide::Var &row, int rows, const Halide::Var &column,
                                   int columns, const Halide::VarOrRVar &over, int vector, int over_chunk = 0) {
   Halide::Var rows_outer("rows_outer"), rows_inner("rows_inner"), columns_outer("columns_outer"),
@@ -23,10 +22,7 @@ inline void block_rows_by_columns(Halide::Stage update, const Halide::Var &row, 
       .vectorize(rows_inner, vector)
       .unroll(rows_inner)
       .unroll(columns_inner);
-  if (over_chunk > 0) {
-    Halide::RVar chunks("chunks"), in_chunk("in_chunk");
-    update.split(over, chunks, in_chunk, over_chunk).reorder(in_chunk, columns_outer, chunks);
-  }
+  reduce_in_chunks_across_blocks(update, over, over_chunk, columns_outer);
 }
 
 // A per-row reduction(row) over a tile's keys (`over`, a multiple of 4 long),

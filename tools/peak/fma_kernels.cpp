@@ -68,8 +68,4 @@ constexpr std::array kernels{
 
 std::span<const FmaKernel> fma_kernels() { return kernels; }
 
-std::optional<FmaKernel> choose_fma_kernel(std::string_view isa) {
-  return choose_for_isa(std::span<const FmaKernel>(kernels), isa);
-}
-
 } // namespace attnforge::peak

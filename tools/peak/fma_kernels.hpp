@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string_view>
 
@@ -20,11 +19,8 @@ struct FmaKernel {
   bool (*supported)();
 };
 
-// Best first: the first supported kernel is this machine's peak.
+// Best first: the first supported kernel is this machine's peak (pick one
+// with choose_for_isa).
 std::span<const FmaKernel> fma_kernels();
-
-// The kernel for `isa` ("auto": the best this CPU supports); nullopt when this
-// CPU cannot run it or the name is unknown.
-std::optional<FmaKernel> choose_fma_kernel(std::string_view isa);
 
 } // namespace attnforge::peak

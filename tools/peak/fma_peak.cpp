@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fma_kernels.hpp"
+#include "isa_choice.hpp"
 #include "parallel_timing.hpp"
 
 namespace attnforge::peak {
@@ -61,10 +62,9 @@ void print_json(const FmaKernel &kernel, const PeakOptions &options, const Measu
 } // namespace
 
 int report_fma_peak(const PeakOptions &options) {
-  const auto kernel = choose_fma_kernel(options.isa);
+  const auto kernel = choose_for_isa(fma_kernels(), options.isa);
   if (!kernel) {
-    fmt::print(stderr, "attnforge-peak: error: this CPU cannot run the '{}' kernel{}\n",
-               options.isa, options.isa == "auto" ? "s (needs avx2+fma or avx512f)" : "");
+    fmt::print(stderr, "attnforge-peak: error: {}\n", no_kernel_message(fma_kernels(), options.isa, ""));
     return 2;
   }
   const Measurement result = measure(*kernel, options);

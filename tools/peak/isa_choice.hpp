@@ -5,7 +5,10 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 namespace attnforge::peak {
 
@@ -23,6 +26,19 @@ std::optional<Kernel> choose_for_isa(std::span<const Kernel> kernels, std::strin
   for (const Kernel &kernel : kernels)
     if ((isa == "auto" || isa == kernel.isa) && kernel.supported()) return kernel;
   return std::nullopt;
+}
+
+// Why choose_for_isa found nothing, naming what the CPU would need from the
+// table's own `cpu_features`; `what` qualifies the kernels ("memory ").
+template <typename Kernel>
+std::string no_kernel_message(std::span<const Kernel> kernels, std::string_view isa, std::string_view what) {
+  std::string needs;
+  for (const Kernel &kernel : kernels) {
+    if (isa != "auto" && isa != kernel.isa) continue;
+    needs += fmt::format("{}{}", needs.empty() ? "" : " or ", kernel.cpu_features);
+  }
+  return fmt::format("this CPU cannot run the '{}' {}kernel{} (needs {})", isa, what, isa == "auto" ? "s" : "",
+                     needs.empty() ? "a known instruction set" : needs);
 }
 
 } // namespace attnforge::peak

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <sys/mman.h>
 
+#include "isa_choice.hpp"
 #include "parallel_timing.hpp"
 #include "stream_kernels.hpp"
 
@@ -141,10 +142,9 @@ void print_json(const StreamKernel &kernel, const PeakOptions &options, const Me
 } // namespace
 
 int report_memory_bandwidth(const PeakOptions &options) {
-  const auto kernel = choose_stream_kernel(options.isa);
+  const auto kernel = choose_for_isa(stream_kernels(), options.isa);
   if (!kernel) {
-    fmt::print(stderr, "attnforge-peak: error: this CPU cannot run the '{}' memory kernel{}\n",
-               options.isa, options.isa == "auto" ? "s (needs avx2 or avx512f)" : "");
+    fmt::print(stderr, "attnforge-peak: error: {}\n", no_kernel_message(stream_kernels(), options.isa, "memory "));
     return 2;
   }
   // Whole huge pages, which aligned_alloc also needs (a multiple of the alignment).

@@ -74,8 +74,6 @@ constexpr std::array kernels{
 
 } // namespace
 
-std::optional<StreamKernel> choose_stream_kernel(std::string_view isa) {
-  return choose_for_isa(std::span<const StreamKernel>(kernels), isa);
-}
+std::span<const StreamKernel> stream_kernels() { return kernels; }
 
 } // namespace attnforge::peak

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
+#include <span>
 #include <string_view>
 
 namespace attnforge::peak {
@@ -24,8 +24,7 @@ struct StreamKernel {
   bool (*supported)();
 };
 
-// The kernel for `isa` ("auto": the widest this CPU supports); nullopt when
-// this CPU cannot run it or the name is unknown.
-std::optional<StreamKernel> choose_stream_kernel(std::string_view isa);
+// Widest first (pick one with choose_for_isa).
+std::span<const StreamKernel> stream_kernels();
 
 } // namespace attnforge::peak
