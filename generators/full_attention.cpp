@@ -11,8 +11,9 @@
 // `keys_per_tile`. Each tile yields its (Σexp, Σexp·v) per row, merged left to
 // right into the block's running state and rescaled as the row's max grows,
 // so no Nq×Nk matrix ever exists. A row that sees no key has sum 0 and
-// yields 0. The caller picks the max each tile's exps are taken relative to
-// (`skip_hidden_tiles`; the result is the same either way):
+// yields 0. Scores are base-2 logits, scale·log2(e)·q·k (q is scaled once
+// per block), so each weight is 2^(logit − max). The caller picks the max
+// each tile's weights are taken relative to (`skip_hidden_tiles`):
 //  - its own max: the merge rescales per (value feature, row), since the
 //    state then carries the max, but a block visits only the tiles one of its
 //    rows can see, so causal and padded calls do less work instead of just
@@ -20,7 +21,8 @@
 //  - the row's running max over the tiles so far: a prefix max of the tile
 //    maxes, so one rescale factor per row and tile, but every tile is
 //    visited (each one's max joins the next ones'). For calls that hide no
-//    key.
+//    key: this path masks only keys past Nk, so skip_hidden_tiles must be
+//    true for causal calls and for any kv_len[b] < Nk.
 #include "Halide.h"
 
 #include "attention_inputs.h"
@@ -63,7 +65,9 @@ class FullAttention : public Generator<FullAttention> {
     // q, k and v seen through clamped indices: rows past Nq and keys past Nk
     // exist only in a ragged last block or tile, where they are masked (keys)
     // or never stored (rows); clamping keeps their loads inside the buffers.
-    s.queries(s.d, i, h, b) = q(s.d, min(i, shape.queries - 1), h, b);
+    // q carries the scale, in base 2: an O(N·D) multiply instead of one per
+    // score in the tile max and again in the weights.
+    s.queries(s.d, i, h, b) = q(s.d, min(i, shape.queries - 1), h, b) * (scale * kLog2E);
     s.keys(s.d, j, h, b) = k(s.d, min(j, shape.keys - 1), h, b);
     s.values(dv, j, h, b) = v(dv, min(j, shape.keys - 1), h, b);
 
@@ -106,11 +110,16 @@ class FullAttention : public Generator<FullAttention> {
     RDom over_features(0, shape.features, "over_features");
     p.scores(j, i, h, b) = 0.0f;
     p.scores(j, i, h, b) += s.queries(over_features, i, h, b) * s.keys(over_features, j, kv_head, b);
-    Expr scaled_score = scale * p.scores(j, i, h, b);
 
-    // kv_len[b] ≤ Nk is part of the contract the runtime checks.
+    // kv_len[b] ≤ Nk is part of the contract the runtime checks. The
+    // running-max path serves only calls that hide no key, so it masks just
+    // the keys past Nk of a ragged last tile; when Nk fills whole tiles the
+    // mask is `true` outright, which a schedule can specialise on.
     Expr last_visible_key = select(causal, min(kv_len(b) - 1, i + shape.keys - shape.queries), kv_len(b) - 1);
-    Expr visible = j <= last_visible_key;
+    p.keys_fill_tiles = shape.keys % T == 0;
+    auto is_visible = [&](const Expr &key) {
+      return relative_to_running_max ? (p.keys_fill_tiles || key < shape.keys) : key <= last_visible_key;
+    };
 
     // Masked scores count as the lowest float rather than −∞, so that a fully
     // masked tile has a finite max and (x − max) never becomes ∞ − ∞.
@@ -119,7 +128,7 @@ class FullAttention : public Generator<FullAttention> {
     p.tile_max(i, key_tile, h, b) = Float(32).min();
     p.tile_max(i, key_tile, h, b) =
         max(p.tile_max(i, key_tile, h, b),
-            select(tile_key <= last_visible_key, scale * p.scores(tile_key, i, h, b), Float(32).min()));
+            select(is_visible(tile_key), p.scores(tile_key, i, h, b), Float(32).min()));
 
     Expr weight_max = p.tile_max(i, j / T, h, b);
     if (relative_to_running_max) {
@@ -131,10 +140,10 @@ class FullAttention : public Generator<FullAttention> {
       // What the state gathered over tiles 0..t−1 is worth relative to the
       // max over 0..t (1 for tile 0, whose state is still empty).
       p.rescale(i, key_tile, h, b) =
-          exp_nonpositive(p.max_so_far(i, max(key_tile - 1, 0), h, b) - p.max_so_far(i, key_tile, h, b));
+          exp2_nonpositive(p.max_so_far(i, max(key_tile - 1, 0), h, b) - p.max_so_far(i, key_tile, h, b));
       weight_max = p.max_so_far(i, j / T, h, b);
     }
-    p.weights(j, i, h, b) = select(visible, exp_nonpositive(scaled_score - weight_max), 0.0f);
+    p.weights(j, i, h, b) = select(is_visible(j), exp2_nonpositive(p.scores(j, i, h, b) - weight_max), 0.0f);
 
     RDom keys_in_tile_for_sum(0, T, "keys_in_tile_for_sum");
     p.tile_sum(i, key_tile, h, b) = 0.0f;

@@ -1,7 +1,8 @@
 // The online-softmax merge every tiled softmax attention shares: a running
 // (context, max, sum) per row absorbs one key tile's (context, max, sum),
 // each relative to its own max, by rescaling both to the larger max. Full and
-// sparse attention both build on it.
+// sparse attention both build on it. Maxes are base-2 logits
+// (scale·log2(e)·q·k), so a weight relative to a max m is 2^(logit − m).
 #pragma once
 
 #include "Halide.h"
@@ -18,7 +19,7 @@ inline Halide::Tuple online_softmax_start() {
 }
 
 // running = (context, max, sum) merged with one tile's (context, max, sum).
-// Of the two rescale factors exp(old − new) and exp(tile − new), one is 1:
+// Of the two rescale factors 2^(old − new) and 2^(tile − new), one is 1:
 // a single exp of −|old − tile| gives the other. The factors are evaluated
 // for every (feature, row) of the state, so halving the exps matters when
 // tiles are small (sparse's 64-key blocks).
@@ -26,7 +27,7 @@ inline Halide::Tuple online_softmax_merge(const Halide::Tuple &running, const Ha
                                           const Halide::Expr &tile_max, const Halide::Expr &tile_sum) {
   const Halide::Expr &old_max = running[1];
   Halide::Expr tile_is_larger = tile_max > old_max;
-  Halide::Expr smaller_factor = exp_nonpositive(-Halide::abs(old_max - tile_max));
+  Halide::Expr smaller_factor = exp2_nonpositive(-Halide::abs(old_max - tile_max));
   Halide::Expr keep = Halide::select(tile_is_larger, smaller_factor, 1.0f);
   Halide::Expr take = Halide::select(tile_is_larger, 1.0f, smaller_factor);
   return Halide::Tuple(running[0] * keep + tile_context * take, Halide::max(old_max, tile_max),

@@ -117,6 +117,7 @@ class SparseAttention : public Generator<SparseAttention> {
     };
     // kv_len[b] ≤ Nk is part of the contract the runtime checks.
     Expr within_keys_and_causal = key < kv_len(b) && (!causal || distance >= 0);
+    const Expr base2_scale = scale * kLog2E; // logits in base 2, as online_softmax.h takes them
 
     // Masked scores are the lowest float rather than −∞, so that a fully
     // masked block has a finite max and (x − max) never becomes ∞ − ∞. The
@@ -125,7 +126,7 @@ class SparseAttention : public Generator<SparseAttention> {
     // alone, so blocks flagged full (and calls with no pattern part) skip it.
     Expr score = s.scores(key_in_tile, row, slot, block, h, b);
     s.masked_scores(key_in_tile, row, slot, block, h, b) =
-        select(within_keys_and_causal, scale * score, Float(32).min());
+        select(within_keys_and_causal, base2_scale * score, Float(32).min());
     RDom keys_in_tile_for_mask(0, block_length, "keys_in_tile_for_mask");
     keys_in_tile_for_mask.where(pattern_on && block_full(slot, block) == 0);
     Expr mask_key = visited_tile * block_length + keys_in_tile_for_mask;
@@ -144,7 +145,7 @@ class SparseAttention : public Generator<SparseAttention> {
     Expr masked_score = s.masked_scores(key_in_tile, row, slot, block, h, b);
     s.weights(key_in_tile, row, slot, block, h, b) =
         select(masked_score > Float(32).min(),
-               exp_nonpositive(masked_score - s.tile_max(row, slot, block, h, b)), 0.0f);
+               exp2_nonpositive(masked_score - s.tile_max(row, slot, block, h, b)), 0.0f);
 
     RDom keys_in_tile_for_sum(0, block_length, "keys_in_tile_for_sum");
     s.tile_sum(row, slot, block, h, b) = 0.0f;
@@ -185,7 +186,7 @@ class SparseAttention : public Generator<SparseAttention> {
                        (!stride_one_sided || class_distance >= 0) && !local_part(class_distance) &&
                        !global_part(class_position, class_key(t));
     s.row_masked_scores(t, a, c, h, b) =
-        select(row_allowed, scale * s.row_scores(t, a, c, h, b), Float(32).min());
+        select(row_allowed, base2_scale * s.row_scores(t, a, c, h, b), Float(32).min());
 
     const Expr keys_in_class = select(strided_per_row && stride > 0, (shape.keys + S - 1) / S, 0);
     RDom class_keys_for_max(0, keys_in_class, "over_class_keys_max");
@@ -195,7 +196,7 @@ class SparseAttention : public Generator<SparseAttention> {
     s.row_max(a, c, h, b) = max(s.row_max(a, c, h, b), s.row_masked_scores(class_keys_for_max, a, c, h, b));
     Expr row_masked_score = s.row_masked_scores(t, a, c, h, b);
     s.row_weights(t, a, c, h, b) =
-        select(row_masked_score > Float(32).min(), exp_nonpositive(row_masked_score - s.row_max(a, c, h, b)), 0.0f);
+        select(row_masked_score > Float(32).min(), exp2_nonpositive(row_masked_score - s.row_max(a, c, h, b)), 0.0f);
     s.row_sum(a, c, h, b) = 0.0f;
     s.row_sum(a, c, h, b) += s.row_weights(class_keys_for_sum, a, c, h, b);
     s.row_context(dv, a, c, h, b) = 0.0f;

@@ -18,11 +18,11 @@ struct FullAttentionTilePath {
         rescale("rescale_" + path), weights("weights_" + path), tile_sum("tile_sum_" + path),
         tile_context("tile_context_" + path), running("running_" + path) {}
 
-  Halide::Func scores;       // q·k, (j, i, h, b)
-  Halide::Func tile_max;     // max visible scaled score of a key tile, (i, key_tile, h, b)
+  Halide::Func scores;       // base-2 logits scale·log2(e)·q·k (q carries the factor), (j, i, h, b)
+  Halide::Func tile_max;     // max visible score of a key tile, (i, key_tile, h, b)
   Halide::Func max_so_far;   // running-max path: max of tile_max over tiles 0..key_tile, (i, key_tile, h, b)
-  Halide::Func rescale;      // running-max path: exp(max_so_far before the tile − with it), (i, key_tile, h, b)
-  Halide::Func weights;      // exp(score − the path's max), 0 where masked, (j, i, h, b)
+  Halide::Func rescale;      // running-max path: 2^(max_so_far before the tile − with it), (i, key_tile, h, b)
+  Halide::Func weights;      // 2^(score − the path's max), 0 where masked, (j, i, h, b)
   Halide::Func tile_sum;     // Σ weights over a key tile, (i, key_tile, h, b)
   Halide::Func tile_context; // Σ weights·v over a key tile, (dv, i, key_tile, h, b)
   Halide::Func running;      // online-softmax state (context, max, sum), (dv, row, query_block, h, b)
@@ -31,6 +31,8 @@ struct FullAttentionTilePath {
   // tile, and the left-to-right merge of key tiles.
   Halide::RVar over_features, over_tile_keys_max, over_tile_keys_sum, over_tile_keys_context, over_key_tiles;
   bool rescales_per_row = false; // true on the running-max path
+  // Nk is a whole number of tiles: on the running-max path no key is masked.
+  Halide::Expr keys_fill_tiles;
   int keys_per_tile = 0;
 };
 
@@ -53,7 +55,8 @@ struct FullAttentionStages {
   // The causal flag: the schedule may give causal calls their own code, in
   // which the tile-skipping condition is simple enough to bound loops with.
   Halide::Expr causal;
-  // The caller's choice of path: true takes own_max, false running_max.
+  // The caller's choice of path: true takes own_max, false running_max
+  // (which masks no key before Nk: only for calls that hide none).
   Halide::Expr skip_hidden_tiles;
 
   int head_dim = 0;  // 0: any; else D is this constant

@@ -33,18 +33,18 @@ struct SparseAttentionStages {
   Halide::Func stride_phase{"stride_phase"};   // position mod stride, (position)
   Halide::Func queries{"queries"};             // q with clamped rows, (d, i, h, b)
   Halide::Func scores{"scores"};               // q·k, (key_in_tile, row, slot, query_block, h, b)
-  Halide::Func masked_scores{"masked_scores"}; // scale·q·k where allowed, else the lowest float; same indices
-  Halide::Func tile_max{"tile_max"};           // max allowed scaled score of a block, (row, slot, query_block, h, b)
-  Halide::Func weights{"weights"};             // exp(score − tile_max), 0 where masked; as scores
+  Halide::Func masked_scores{"masked_scores"}; // scale·log2(e)·q·k where allowed, else the lowest float; same indices
+  Halide::Func tile_max{"tile_max"};           // max allowed base-2 logit (scale·log2(e)·q·k) of a block, (row, slot, query_block, h, b)
+  Halide::Func weights{"weights"};             // 2^(logit − tile_max), 0 where masked; as scores
   Halide::Func tile_sum{"tile_sum"};           // Σ weights over a visited block; as tile_max
   Halide::Func tile_context{"tile_context"};   // Σ weights·v over a visited block, (dv, row, slot, query_block, h, b)
   Halide::Func running{"running"}; // online-softmax state (context, max, sum), (dv, row, query_block, h, b)
   // Strided keys row by row, class by class: (t, a, c) is the t-th key and
   // a-th query of stride class c.
   Halide::Func row_scores{"row_scores"};               // q·k, (t, a, c, h, b)
-  Halide::Func row_masked_scores{"row_masked_scores"}; // scale·q·k where the row path owns the pair; as row_scores
+  Halide::Func row_masked_scores{"row_masked_scores"}; // scale·log2(e)·q·k where the row path owns the pair; as row_scores
   Halide::Func row_max{"row_max"};                     // (a, c, h, b)
-  Halide::Func row_weights{"row_weights"};             // exp(score − row_max); as row_scores
+  Halide::Func row_weights{"row_weights"};             // 2^(logit − row_max); as row_scores
   Halide::Func row_sum{"row_sum"};                     // (a, c, h, b)
   Halide::Func row_context{"row_context"};             // Σ weights·v, (dv, a, c, h, b)
   Halide::Func row_result{"row_result"};               // (row_context, row_max, row_sum), (dv, a, c, h, b)

@@ -94,9 +94,11 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   // stages: one for dense inputs (vector loads, no gathers) and one for any
   // strides, and the skipping path one more for dense causal calls, in which
   // the tile-skipping bound is simple enough for Halide to turn into loop
-  // bounds.
+  // bounds; the running-max path one more where Nk fills whole tiles, whose
+  // tile max and weights then need no mask.
   s.out.specialize(s.dense_features && s.skip_hidden_tiles && s.causal);
   s.out.specialize(s.dense_features && s.skip_hidden_tiles);
+  s.out.specialize(s.dense_features && !s.skip_hidden_tiles && s.running_max.keys_fill_tiles);
   s.out.specialize(s.dense_features && !s.skip_hidden_tiles);
   s.out.specialize(s.skip_hidden_tiles);
 

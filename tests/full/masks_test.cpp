@@ -48,6 +48,9 @@ TEST(FullAttention, RunningMaxRescalesTheStateAcrossTiles) {
   // to tile, so the state gathered so far is rescaled many times.
   check_full_attention({.shape = {1, 2, 2, 70, 700, 64, 64}, .scale = 2.0});
   check_full_attention({.shape = {1, 2, 2, 70, 700, 64, 64}, .causal = true, .scale = 2.0});
+  // Nk a whole number of tiles (768 = 3 × 256 = 6 × 128): the running-max
+  // path's own copy of the loop nest, which masks no key at all.
+  check_full_attention({.shape = {1, 2, 2, 70, 768, 64, 64}, .scale = 2.0});
 }
 
 TEST(FullAttention, ZeroKeyLengthGivesZeroRowsNotNaN) {
