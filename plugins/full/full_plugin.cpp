@@ -35,8 +35,10 @@ using Pipeline = int (*)(const void *user_context, halide_buffer_t *q, halide_bu
                          halide_buffer_t *kv_len, float scale, bool causal, bool skip_hidden_tiles,
                          halide_buffer_t *out);
 
-// Whether some query cannot see some key: then the pipeline visits only the
-// key tiles each block can see, else every tile (with cheaper merges).
+// Whether some query cannot see some key: then the pipeline must take its
+// tile-skipping path, which visits only the key tiles each block can see;
+// else it takes the running-max path (every tile, cheaper merges), which
+// masks no key before Nk.
 bool hides_keys(bool causal, const af_tensor &kv_len, int64_t batch, int64_t keys) {
   if (causal) return true;
   if (kv_len.data == nullptr) return false;
