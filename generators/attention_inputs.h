@@ -18,6 +18,13 @@ AttentionShape attention_shape(const Q &q, const K &k, const V &v) {
           k.dim(1).extent(), q.dim(2).extent(), k.dim(2).extent()};
 }
 
+// True when q, k, v and out all have unit stride along features: the common
+// case, which schedules give code of its own (dense vector loads, no gathers).
+template <typename Q, typename K, typename V, typename O>
+Halide::Expr dense_features(const Q &q, const K &k, const V &v, const O &out) {
+  return q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 && out.dim(0).stride() == 1;
+}
+
 // Lets every buffer take any strides (so [B, N, H, D] memory works), and pins
 // D and Dv to constants in specialised variants so their loops unroll.
 template <typename Q, typename K, typename V, typename O>

@@ -83,8 +83,7 @@ class FullAttention : public Generator<FullAttention> {
 
     s.causal = causal;
     s.skip_hidden_tiles = skip_hidden_tiles;
-    s.dense_features = q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 &&
-                       out.dim(0).stride() == 1;
+    s.dense_features = dense_features(q, k, v, out);
     s.head_dim = head_dim;
     s.value_dim = value_dim;
     s.queries_per_block = Q;
@@ -156,16 +155,18 @@ class FullAttention : public Generator<FullAttention> {
         p.weights(context_key, i, h, b) * s.values(dv, context_key, kv_head, b);
 
     // Online softmax, per block of `queries_per_block` rows: merge tile t into
-    // the block's running state, skipping the tiles none of its rows can see
-    // (on the running-max path every tile is still computed, since each one's
-    // max joins the next ones': that path is for calls that hide no key).
+    // the block's running state. The own-max path skips the tiles none of the
+    // block's rows can see; the running-max path, which serves calls that
+    // hide no key, visits every tile.
     Var &row = s.row, &query_block = s.query_block;
     Expr block_row = query_block * Q + row;
-    Expr block_last_visible_key =
-        select(causal, min(kv_len(b) - 1, query_block * Q + (Q - 1) + shape.keys - shape.queries), kv_len(b) - 1);
     RDom over_key_tiles(0, tiles, "over_key_tiles");
     Expr t = over_key_tiles;
-    over_key_tiles.where(t * T <= block_last_visible_key);
+    if (!relative_to_running_max) {
+      Expr block_last_visible_key = select(
+          causal, min(kv_len(b) - 1, query_block * Q + (Q - 1) + shape.keys - shape.queries), kv_len(b) - 1);
+      over_key_tiles.where(t * T <= block_last_visible_key);
+    }
 
     Expr tile_context = p.tile_context(dv, block_row, t, h, b), tile_sum = p.tile_sum(block_row, t, h, b);
     if (relative_to_running_max) {

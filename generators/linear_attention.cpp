@@ -233,8 +233,7 @@ class LinearAttention : public Generator<LinearAttention> {
     s.over_chunk_keys_normaliser = chunk_keys_for_normaliser.x;
     s.causal = causal;
     s.feature_map = feature_map;
-    s.dense_features = q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 &&
-                       out.dim(0).stride() == 1;
+    s.dense_features = dense_features(q, k, v, out);
     s.head_dim = head_dim;
     s.value_dim = value_dim;
     s.keys_per_chunk = C;

@@ -227,8 +227,7 @@ class SparseAttention : public Generator<SparseAttention> {
     s.over_class_keys_sum = class_keys_for_sum.x;
     s.over_class_keys_context = class_keys_for_context.x;
     s.strided_per_row = strided_per_row;
-    s.dense_features = q.dim(0).stride() == 1 && k.dim(0).stride() == 1 && v.dim(0).stride() == 1 &&
-                       out.dim(0).stride() == 1;
+    s.dense_features = dense_features(q, k, v, out);
     s.head_dim = head_dim;
     s.value_dim = value_dim;
     s.block_size = block_length;

@@ -42,7 +42,7 @@ struct FullAttentionStages {
   // The online-softmax state is indexed by query block and row within it.
   Halide::Var row, query_block;
 
-  Halide::Func queries{"queries"}; // q with clamped rows, (d, i, h, b)
+  Halide::Func queries{"queries"}; // q with clamped rows, times scale·log2(e), (d, i, h, b)
   Halide::Func keys{"keys"};       // k with clamped keys, (d, j, g, b)
   Halide::Func values{"values"};   // v with clamped keys, (dv, j, g, b)
   FullAttentionTilePath own_max{"own_max"};         // tiles relative to their own max; hidden tiles skipped
