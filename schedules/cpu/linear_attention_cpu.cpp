@@ -47,8 +47,11 @@ void block_rows_by_values(Stage update, const Var &dv, const VarOrRVar &x, const
 
 // One copy of a stage per feature map: a select over the maps would
 // evaluate all three (softmax's exp and division included) for every element.
+// softmax gets a copy of its own too: the fall-through copy cannot tell it
+// from the other maps, and would keep their selects beside its exp.
 template <typename Scheduled>
 void specialize_feature_maps(Scheduled stage, const Expr &feature_map) {
+  stage.specialize(feature_map == 0);
   stage.specialize(feature_map == 1);
   stage.specialize(feature_map == 2);
 }
