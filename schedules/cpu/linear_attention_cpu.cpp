@@ -10,7 +10,8 @@
 //     segment's Σφ(k)⊗v in registers the same way, then the exclusive scan
 //     over segments (one D×Dv state per segment);
 //   b, h, then the query rows of one segment (parallel): causal only: φ(k)
-//     of the segment stored keys-innermost and the scan over its chunks
+//     of the segment (computed features-innermost, a vector of keys at a
+//     time, then stored keys-innermost) and the scan over its chunks
 //     (one D×Dv state per chunk of the segment, in L2);
 //   query tile (parallel): φ(q) of the tile and its normalisers, then
 //     non-causal: per group of `row_block` rows, φ(q)ᵀcontext in
@@ -171,15 +172,25 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   // the in-chunk scores load whole vectors of keys), then the scan over the
   // segment's chunks, each chunk's φ(k)⊗v computed just before it is added.
   const LoopLevel each_segment(s.out, segment_of_rows);
+  // φ(k) is computed with features innermost, as k is stored (whole-vector
+  // loads of k, one visibility test per key), a vector of keys at a time, and
+  // only then copied keys-innermost: computed keys-innermost, every exp or
+  // max would wait on a gather of k and of the key mask.
   Func chunk_features = s.causal_features_k.in({s.chunk_context, s.chunk_key_sum, s.chunk_scores});
-  // Transposing walks k across rows: a block of keys × all features at a
-  // time keeps those rows in L1.
+  Func natural_features = s.causal_features_k.in(chunk_features);
   chunk_features.compute_at(each_segment)
       .reorder_storage(s.j, s.d)
-      .split(s.j, jo, ji, 4 * vector, TailStrategy::GuardWithIf)
+      .split(s.j, jo, ji, vector, TailStrategy::GuardWithIf)
       .reorder(ji, s.d, jo)
-      .vectorize(ji, vector, TailStrategy::GuardWithIf);
-  specialize_feature_maps(chunk_features, s.feature_map);
+      .vectorize(ji);
+  natural_features.vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  if (s.head_dim > 0) {
+    natural_features.compute_at(chunk_features, jo);
+    store_on_stack(natural_features, {{s.d, s.head_dim}, {s.j, vector}});
+  } else {
+    natural_features.compute_at(each_segment); // one allocation per segment, not one per vector of keys
+  }
+  specialize_feature_maps(natural_features, s.feature_map);
   s.prefix_context.compute_at(each_segment).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.prefix_context.update()
       .reorder(s.dv, s.d, s.over_chunks_context)
