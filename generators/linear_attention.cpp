@@ -174,11 +174,15 @@ class LinearAttention : public Generator<LinearAttention> {
                      s.over_chunk_keys_sum);
     RDom chunks_for_context(0, S - 1, "over_chunks_context");
     RDom chunks_for_sum(0, S - 1, "over_chunks_sum");
-    s.prefix_context(dv, d, c, sg, h, b) = s.segment_prefix_context(dv, d, sg, h, b);
+    // The scan starts from the segment's prefix at chunk 0; every later chunk
+    // is written by the scan before it is read, so none needs a first value.
+    s.prefix_context(dv, d, c, sg, h, b) = undef<float>();
+    s.prefix_context(dv, d, 0, sg, h, b) = s.segment_prefix_context(dv, d, sg, h, b);
     s.prefix_context(dv, d, chunks_for_context + 1, sg, h, b) =
         s.prefix_context(dv, d, chunks_for_context, sg, h, b) +
         s.chunk_context(dv, d, sg * S + chunks_for_context, h, b);
-    s.prefix_key_sum(d, c, sg, h, b) = s.segment_prefix_key_sum(d, sg, h, b);
+    s.prefix_key_sum(d, c, sg, h, b) = undef<float>();
+    s.prefix_key_sum(d, 0, sg, h, b) = s.segment_prefix_key_sum(d, sg, h, b);
     s.prefix_key_sum(d, chunks_for_sum + 1, sg, h, b) =
         s.prefix_key_sum(d, chunks_for_sum, sg, h, b) + s.chunk_key_sum(d, sg * S + chunks_for_sum, h, b);
 

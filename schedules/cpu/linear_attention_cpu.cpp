@@ -191,16 +191,18 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
     natural_features.compute_at(each_segment); // one allocation per segment, not one per vector of keys
   }
   specialize_feature_maps(natural_features, s.feature_map);
-  s.prefix_context.compute_at(each_segment).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
-  s.prefix_context.update()
+  s.prefix_context.compute_at(each_segment);
+  s.prefix_context.update(0).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  s.prefix_context.update(1)
       .reorder(s.dv, s.d, s.over_chunks_context)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.chunk_context.compute_at(s.prefix_context, s.over_chunks_context)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   block_rows_by_values(s.chunk_context.update(), s.dv, s.d, s.over_chunk_keys_context, features, vector,
                        fixed_values);
-  s.prefix_key_sum.compute_at(each_segment).vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  s.prefix_key_sum.update()
+  s.prefix_key_sum.compute_at(each_segment);
+  s.prefix_key_sum.update(0).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  s.prefix_key_sum.update(1)
       .reorder(s.d, s.over_chunks_sum)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf);
   s.chunk_key_sum.compute_at(s.prefix_key_sum, s.over_chunks_sum);
