@@ -48,13 +48,14 @@ void block_rows_by_values(Stage update, const Var &dv, const VarOrRVar &x, const
 
 // One copy of a stage per feature map: a select over the maps would
 // evaluate all three (softmax's exp and division included) for every element.
-// softmax gets a copy of its own too: the fall-through copy cannot tell it
-// from the other maps, and would keep their selects beside its exp.
+// Each specialisation's condition is known false in the copies after it, so
+// the last copy, relu's, carries no select either. Causal stages never see
+// softmax (the plugin rejects softmax + causal, and their φ(k) has no softmax
+// branch): they need elu1's copy and relu's only.
 template <typename Scheduled>
-void specialize_feature_maps(Scheduled stage, const Expr &feature_map) {
-  stage.specialize(feature_map == 0);
+void specialize_feature_maps(Scheduled stage, const Expr &feature_map, bool with_softmax) {
+  if (with_softmax) stage.specialize(feature_map == 0);
   stage.specialize(feature_map == 1);
-  stage.specialize(feature_map == 2);
 }
 
 // A per-row reduction over a contiguous range of several vectors (features,
@@ -139,7 +140,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   Func tile_features = s.features_k.in({s.tile_context, s.tile_key_sum});
   tile_features.compute_at(each_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   if (s.head_dim > 0) store_on_stack(tile_features, {{s.d, s.head_dim}, {s.j, s.keys_per_tile}});
-  specialize_feature_maps(tile_features, s.feature_map);
+  specialize_feature_maps(tile_features, s.feature_map, /*with_softmax=*/true);
   // softmax divides once per element here, not once per query.
   s.context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf).parallel(s.g).parallel(s.b);
 
@@ -150,14 +151,14 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   s.segment_context.update().parallel(s.segment).parallel(s.h).parallel(s.b).specialize(s.dense_features);
   Func segment_features = s.causal_features_k.in(s.segment_context);
   segment_features.compute_at(s.segment_context, s.segment).vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  specialize_feature_maps(segment_features, s.feature_map);
+  specialize_feature_maps(segment_features, s.feature_map, /*with_softmax=*/false);
   s.segment_key_sum.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf);
   s.segment_key_sum.update()
       .reorder(s.d, s.over_segment_keys_sum, s.segment, s.h, s.b)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf)
       .parallel(s.segment)
       .parallel(s.h);
-  specialize_feature_maps(s.segment_key_sum.update(), s.feature_map);
+  specialize_feature_maps(s.segment_key_sum.update(), s.feature_map, /*with_softmax=*/false);
   s.segment_prefix_context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.segment_prefix_context.update()
       .reorder(s.dv, s.d, s.over_segments_context, s.h, s.b)
@@ -190,7 +191,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   } else {
     natural_features.compute_at(each_segment); // one allocation per segment, not one per vector of keys
   }
-  specialize_feature_maps(natural_features, s.feature_map);
+  specialize_feature_maps(natural_features, s.feature_map, /*with_softmax=*/false);
   s.prefix_context.compute_at(each_segment);
   s.prefix_context.update(0).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.prefix_context.update(1)
@@ -218,7 +219,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   reduce_rows_lane_by_lane(s.query_max, 0, s.i, s.over_features_max, vector, each_query_tile, query_tile);
   s.features_q.compute_at(each_query_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   if (s.head_dim > 0) store_on_stack(s.features_q, {{s.d, s.head_dim}, {s.i, query_tile}});
-  specialize_feature_maps(s.features_q, s.feature_map);
+  specialize_feature_maps(s.features_q, s.feature_map, /*with_softmax=*/true);
 
   s.numerator.compute_at(s.out, row_group).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   if (fixed_values) store_on_stack(s.numerator, {{s.dv, s.value_dim}, {s.i, rows}});
