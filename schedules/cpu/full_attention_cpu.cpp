@@ -1,11 +1,18 @@
 // Full attention on a multicore x86 CPU.
 //
-// Vectors run across the query rows of a block, never across keys or
-// features: every per-row quantity (tile max, weights, tile sum, merge
-// factors) is then a plain vector op, with no horizontal reductions, and the
-// k and v rows stream past as broadcast scalars read in order, so a block's
-// q (transposed once) and its scores and weights stay in L1 while k and v
-// come from L2 at a few bytes per FMA.
+// From q to the weights, vectors run across the query rows of a block, never
+// across keys or features: every per-row quantity (tile max, weights, tile
+// sum, merge factors) is then a plain vector op, with no horizontal
+// reductions, and k's rows stream past as broadcast scalars read in order,
+// so a block's q (transposed once) and its scores and weights stay in L1
+// while k comes from L2 at a few bytes per FMA. From the weights on, vectors
+// run across value features instead: weights·v then loads each v row whole,
+// in order, and broadcasts the weights, which a block's scores already hold
+// row by row. A v row read across the rows of a block (8 values of it per
+// pass) costs a new cache line on every key of a pass, each waited for; read
+// whole, 4 lines per key arrive in address order, which the hardware
+// prefetchers follow. The running state and out are then features
+// innermost too, so out needs no transpose.
 //
 // Loop nest, outermost first:
 //   b, h, query block (parallel): transpose the block's q rows (rows innermost);
@@ -13,10 +20,11 @@
 //     scores   rows × keys   register blocks of all rows × `keys_per_register_block`
 //     tile max (running-max path: kept for the block, and its prefix max),
 //     weights, tile sum    (row vectors, in interleaved chains)
-//     tile context  rows × Dv  register blocks of all rows × `values_per_register_block`,
+//     tile context  Dv × rows  register blocks of `values_per_register_block`
+//                   value features × `queries_per_value_register_block` rows,
 //                   `keys_per_value_chunk` keys at a time across the blocks
-//     merge into the running state                          (row vectors)
-//   write out, transposing back to features innermost.
+//     merge into the running state                          (feature vectors)
+//   write out.
 #include "cpu/full_attention_cpu.h"
 
 #include "cpu/rows_in_vectors.h"
@@ -33,10 +41,12 @@ void schedule_tile_path(FullAttentionTilePath &p, FullAttentionStages &s, const 
                         int vector, const LoopLevel &each_block) {
   const int rows = s.queries_per_block; // a multiple of `vector`
   const int keys = tunables.keys_per_register_block;
-  const int values = tunables.values_per_register_block;
 
-  p.running.compute_at(each_block).reorder_storage(s.row, s.dv).vectorize(s.row, vector);
-  p.running.update().reorder(s.row, s.dv, p.over_key_tiles).vectorize(s.row, vector);
+  // Dv need not be a multiple of the vector width (the any-size variant):
+  // lanes past Dv are guarded, never computed, since they would read v
+  // beyond its rows.
+  p.running.compute_at(each_block).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  p.running.update().reorder(s.dv, s.row, p.over_key_tiles).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
 
   const LoopLevel each_tile(p.running, p.over_key_tiles);
   // A tile's scores and weights: rows × keys_per_tile, on the stack.
@@ -73,8 +83,9 @@ void schedule_tile_path(FullAttentionTilePath &p, FullAttentionStages &s, const 
   p.tile_sum.compute_at(each_tile).vectorize(s.i, vector);
   reduce_rows_in_chains(p.tile_sum, p.over_tile_keys_sum, s.i, vector, each_tile);
 
-  p.tile_context.compute_at(each_tile).reorder_storage(s.i, s.dv).vectorize(s.i, vector);
-  block_rows_by_columns(p.tile_context.update(), s.i, rows, s.dv, values, p.over_tile_keys_context, vector,
+  p.tile_context.compute_at(each_tile).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
+  block_rows_by_columns(p.tile_context.update(), s.dv, tunables.values_per_register_block, s.i,
+                        tunables.queries_per_value_register_block, p.over_tile_keys_context, vector,
                         tunables.keys_per_value_chunk);
 }
 

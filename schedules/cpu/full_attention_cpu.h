@@ -12,8 +12,11 @@ struct FullAttentionCpuTunables {
   // Keys per register block of q·k: each adds one broadcast k element and
   // (queries_per_block / vector) accumulators.
   Halide::GeneratorParam<int> keys_per_register_block{"keys_per_register_block", 8};
-  // Value features per register block of weights·v, likewise.
-  Halide::GeneratorParam<int> values_per_register_block{"values_per_register_block", 8};
+  // weights·v's register blocks: value features (a multiple of the vector
+  // width, the vectors running along them) × query rows (each a broadcast
+  // weight), values / vector × rows accumulators.
+  Halide::GeneratorParam<int> values_per_register_block{"values_per_register_block", 64};
+  Halide::GeneratorParam<int> queries_per_value_register_block{"queries_per_value_register_block", 6};
   // Keys of a tile taken at a time across all register blocks of weights·v,
   // so that v streams in through the tile (0: the whole tile per block).
   Halide::GeneratorParam<int> keys_per_value_chunk{"keys_per_value_chunk", 0};

@@ -1,7 +1,8 @@
 // Helpers for the softmax-attention schedules (full, sparse), whose vectors run
-// across query rows. Register blocking: a stage update(column, row) that accumulates
-// over `over` keeps `rows` rows (rows / vector vectors) × `columns` columns in
-// registers while `over` runs, the columns as broadcast scalars.
+// across query rows (full's weights·v: across value features). Register
+// blocking: a stage update(column, row) that accumulates over `over` keeps
+// `rows` rows (rows / vector vectors) × `columns` columns in registers while
+// `over` runs, the columns as broadcast scalars.
 #pragma once
 
 #include "Halide.h"
@@ -16,7 +17,9 @@ inline void block_rows_by_columns(Halide::Stage update, const Halide::Var &row, 
                                   int columns, const Halide::VarOrRVar &over, int vector, int over_chunk = 0) {
   Halide::Var rows_outer("rows_outer"), rows_inner("rows_inner"), columns_outer("columns_outer"),
       columns_inner("columns_inner");
-  update.split(row, rows_outer, rows_inner, rows)
+  // A ragged last block of rows (value features of an any-size head) is
+  // guarded: rounded up, it would read past the inputs.
+  update.split(row, rows_outer, rows_inner, rows, Halide::TailStrategy::GuardWithIf)
       .split(column, columns_outer, columns_inner, columns, Halide::TailStrategy::GuardWithIf)
       .reorder(rows_inner, columns_inner, over, columns_outer, rows_outer)
       .vectorize(rows_inner, vector)
