@@ -7,12 +7,12 @@
 // so a block's q (transposed once) and its scores and weights stay in L1
 // while k comes from L2 at a few bytes per FMA. From the weights on, vectors
 // run across value features instead: weights·v then loads each v row whole,
-// in order, and broadcasts the weights, which a block's scores already hold
-// row by row. A v row read across the rows of a block (8 values of it per
-// pass) costs a new cache line on every key of a pass, each waited for; read
-// whole, 4 lines per key arrive in address order, which the hardware
-// prefetchers follow. The running state and out are then features
-// innermost too, so out needs no transpose.
+// in order, and broadcasts the weights of a few rows (side by side in the
+// tile's weights for each key). A v row read across the rows of a block, 8
+// values of it per pass, costs a new cache line on every key of a pass, each
+// waited for; read whole, its 4 lines per key arrive in address order, which
+// the hardware prefetchers follow. The running state and out are then
+// features innermost too, so out needs no transpose.
 //
 // Loop nest, outermost first:
 //   b, h, query block (parallel): transpose the block's q rows (rows innermost);
