@@ -68,8 +68,19 @@ class FullAttention : public Generator<FullAttention> {
     // q carries the scale, in base 2: an O(N·D) multiply instead of one per
     // score in the tile max and again in the weights.
     s.queries(s.d, i, h, b) = q(s.d, min(i, shape.queries - 1), h, b) * (scale * kLog2E);
-    s.keys(s.d, j, h, b) = k(s.d, min(j, shape.keys - 1), h, b);
+    s.keys(s.d, j, h, b) = k(s.d, clamp(j, 0, shape.keys - 1), h, b);
     s.values(dv, j, h, b) = v(dv, min(j, shape.keys - 1), h, b);
+    // Long query sequences read k regrouped into panels of a q·k register
+    // block's keys (the schedule's keys_per_register_block), the panel's keys
+    // side by side for each feature, so that q·k reads k in address order. The
+    // regrouping, a pass over k per head, pays only where many query blocks
+    // share it. (keys clamps below too: a head's panels are bounded over the
+    // key tiles its blocks can see, a bound in kv_len that starts before
+    // key 0 where a row sees no key.)
+    const int P = cpu_tunables.keys_per_register_block;
+    s.key_panels(s.key_in_panel, s.d, s.panel, h, b) = s.keys(s.d, s.panel * P + s.key_in_panel, h, b);
+    s.keys_per_panel = P;
+    s.keys_in_panels = shape.queries >= cpu_tunables.queries_for_key_panels;
 
     define_tile_path(s.own_max, shape, false);
     define_tile_path(s.running_max, shape, true);
@@ -108,7 +119,13 @@ class FullAttention : public Generator<FullAttention> {
 
     RDom over_features(0, shape.features, "over_features");
     p.scores(j, i, h, b) = 0.0f;
-    p.scores(j, i, h, b) += s.queries(over_features, i, h, b) * s.keys(over_features, j, kv_head, b);
+    // The running-max path serves the long non-causal calls: it may read k in panels.
+    const int P = s.keys_per_panel;
+    Expr key = s.keys(over_features, j, kv_head, b);
+    if (relative_to_running_max) {
+      key = select(s.keys_in_panels, s.key_panels(j % P, over_features, j / P, kv_head, b), key);
+    }
+    p.scores(j, i, h, b) += s.queries(over_features, i, h, b) * key;
 
     // kv_len[b] ≤ Nk is part of the contract the runtime checks. The
     // running-max path serves only calls that hide no key, so it masks just

@@ -15,7 +15,9 @@
 // features innermost too, so out needs no transpose.
 //
 // Loop nest, outermost first:
-//   b, h, query block (parallel): transpose the block's q rows (rows innermost);
+//   b, h: long non-causal calls: k into panels of `keys_per_register_block`
+//         keys (parallel);
+//   query block (parallel): transpose the block's q rows (rows innermost);
 //   key tile (own-max path: only those the block can see):
 //     scores   rows × keys   register blocks of all rows × `keys_per_register_block`
 //     tile max (running-max path: kept for the block, and its prefix max),
@@ -109,10 +111,22 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   // tile max and weights then need no mask.
   s.out.specialize(s.dense_features && s.skip_hidden_tiles && s.causal);
   s.out.specialize(s.dense_features && s.skip_hidden_tiles);
-  s.out.specialize(s.dense_features && !s.skip_hidden_tiles && s.running_max.keys_fill_tiles);
-  s.out.specialize(s.dense_features && !s.skip_hidden_tiles);
   s.out.specialize(s.skip_hidden_tiles);
+  // From here on skip_hidden_tiles is false: the running-max path. Its long
+  // calls read k in panels (keys_in_panels is known in every copy below, so
+  // each one regroups k or does not).
+  Stage long_calls = s.out.specialize(s.keys_in_panels);
+  long_calls.specialize(s.dense_features && s.running_max.keys_fill_tiles);
+  s.out.specialize(s.dense_features && s.running_max.keys_fill_tiles);
+  s.out.specialize(s.dense_features);
 
+  // k regrouped into panels once per head, by all threads, before its query
+  // blocks: whole vectors of each k row's features, scattered into the panel.
+  s.key_panels.compute_at(s.out, s.h)
+      .reorder(s.d, s.key_in_panel, s.panel)
+      .vectorize(s.d, vector, TailStrategy::GuardWithIf)
+      .unroll(s.key_in_panel)
+      .parallel(s.panel, 64);
   const LoopLevel each_block(s.out, io);
   s.queries.compute_at(each_block).reorder_storage(s.i, s.d).vectorize(s.i, vector);
   schedule_tile_path(s.own_max, s, tunables, vector, each_block);

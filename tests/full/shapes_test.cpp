@@ -50,6 +50,16 @@ TEST(FullAttention, ValueDimDiffersFromHeadDim) {
   check_full_attention({.shape = {1, 2, 2, 33, 70, 16, 1}});
 }
 
+// From 2048 query rows on (queries_for_key_panels), calls that hide no key
+// read k regrouped into panels: keys that fill whole tiles, a ragged last
+// panel and tile, GQA, the sequence-major layout and a value size that fills
+// no whole vector all take that path.
+TEST(FullAttention, LongQuerySequencesReadKeysInPanels) {
+  check_full_attention({.shape = {1, 4, 2, 2048, 256, 64, 64}});
+  check_full_attention({.shape = {2, 2, 1, 2049, 203, 64, 64}});
+  check_full_attention({.shape = {1, 2, 2, 2100, 100, 80, 20}, .order = MemoryOrder::BNHD});
+}
+
 TEST(FullAttention, BatchesAreIndependent) {
   check_full_attention({.shape = {3, 2, 2, 33, 47, 64, 64}, .causal = true});
 }
