@@ -108,15 +108,17 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   // strides, and the skipping path one more for dense causal calls, in which
   // the tile-skipping bound is simple enough for Halide to turn into loop
   // bounds; the running-max path one more where Nk fills whole tiles, whose
-  // tile max and weights then need no mask.
+  // tile max and weights then need no mask, and its three again for long
+  // calls, which read k in panels.
   s.out.specialize(s.dense_features && s.skip_hidden_tiles && s.causal);
   s.out.specialize(s.dense_features && s.skip_hidden_tiles);
   s.out.specialize(s.skip_hidden_tiles);
-  // From here on skip_hidden_tiles is false: the running-max path. Its long
-  // calls read k in panels (keys_in_panels is known in every copy below, so
-  // each one regroups k or does not).
+  // From here on skip_hidden_tiles is false: the running-max path.
+  // keys_in_panels is known in every copy below, so each one regroups k or
+  // does not.
   Stage long_calls = s.out.specialize(s.keys_in_panels);
   long_calls.specialize(s.dense_features && s.running_max.keys_fill_tiles);
+  long_calls.specialize(s.dense_features);
   s.out.specialize(s.dense_features && s.running_max.keys_fill_tiles);
   s.out.specialize(s.dense_features);
 
