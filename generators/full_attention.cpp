@@ -79,7 +79,6 @@ class FullAttention : public Generator<FullAttention> {
     // key 0 where a row sees no key.)
     const int P = cpu_tunables.keys_per_register_block;
     s.key_panels(s.key_in_panel, s.d, s.panel, h, b) = s.keys(s.d, s.panel * P + s.key_in_panel, h, b);
-    s.keys_per_panel = P;
     s.keys_in_panels = shape.queries >= cpu_tunables.queries_for_key_panels;
 
     define_tile_path(s.own_max, shape, false);
@@ -120,7 +119,7 @@ class FullAttention : public Generator<FullAttention> {
     RDom over_features(0, shape.features, "over_features");
     p.scores(j, i, h, b) = 0.0f;
     // The running-max path serves the long non-causal calls: it may read k in panels.
-    const int P = s.keys_per_panel;
+    const int P = cpu_tunables.keys_per_register_block; // key_panels' width
     Expr key = s.keys(over_features, j, kv_head, b);
     if (relative_to_running_max) {
       key = select(s.keys_in_panels, s.key_panels(j % P, over_features, j / P, kv_head, b), key);

@@ -39,14 +39,14 @@ struct FullAttentionTilePath {
 struct FullAttentionStages {
   // Pure variables: feature, value feature, key, query, key tile, head, batch.
   Halide::Var d, dv, j, i, key_tile, h, b;
-  // k's keys in panels of `keys_per_panel`: key within its panel, panel.
+  // k's keys in panels of keys_per_register_block: key within its panel, panel.
   Halide::Var key_in_panel, panel;
   // The online-softmax state is indexed by query block and row within it.
   Halide::Var row, query_block;
 
   Halide::Func queries{"queries"}; // q with clamped rows, times scale·log2(e), (d, i, h, b)
   Halide::Func keys{"keys"};       // k with clamped keys, (d, j, g, b)
-  // The same keys `keys_per_panel` at a time, features outside them,
+  // The same keys keys_per_register_block at a time, features outside them,
   // (key_in_panel, d, panel, g, b): stored so, one feature of a panel's keys
   // is one contiguous piece, and a panel's q·k reads k in address order.
   Halide::Func key_panels{"key_panels"};
@@ -68,7 +68,6 @@ struct FullAttentionStages {
   // (which masks no key before Nk: only for calls that hide none).
   Halide::Expr skip_hidden_tiles;
 
-  int keys_per_panel = 0;
   int head_dim = 0;  // 0: any; else D is this constant
   int value_dim = 0; // likewise Dv
   int queries_per_block = 0;

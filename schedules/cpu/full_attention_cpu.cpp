@@ -113,14 +113,15 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   s.out.specialize(s.dense_features && s.skip_hidden_tiles && s.causal);
   s.out.specialize(s.dense_features && s.skip_hidden_tiles);
   s.out.specialize(s.skip_hidden_tiles);
-  // From here on skip_hidden_tiles is false: the running-max path.
-  // keys_in_panels is known in every copy below, so each one regroups k or
-  // does not.
-  Stage long_calls = s.out.specialize(s.keys_in_panels);
-  long_calls.specialize(s.dense_features && s.running_max.keys_fill_tiles);
-  long_calls.specialize(s.dense_features);
-  s.out.specialize(s.dense_features && s.running_max.keys_fill_tiles);
-  s.out.specialize(s.dense_features);
+  // From here on skip_hidden_tiles is false: the running-max path, whose
+  // copies exist once for long calls and once for the rest, so keys_in_panels
+  // is known in each and it regroups k or does not.
+  auto running_max_copies = [&](Stage calls) {
+    calls.specialize(s.dense_features && s.running_max.keys_fill_tiles);
+    calls.specialize(s.dense_features);
+  };
+  running_max_copies(s.out.specialize(s.keys_in_panels));
+  running_max_copies(s.out);
 
   // k regrouped into panels once per head, by all threads, before its query
   // blocks: whole vectors of each k row's features, scattered into the panel.
