@@ -116,15 +116,18 @@ class FullAttention : public Generator<FullAttention> {
     const Expr tiles = (shape.keys + T - 1) / T;
     Expr kv_head = h / (shape.query_heads / shape.kv_heads);
 
-    RDom over_features(0, shape.features, "over_features");
-    p.scores(j, i, h, b) = 0.0f;
     // The running-max path serves the long non-causal calls: it may read k in panels.
     const int P = cpu_tunables.keys_per_register_block; // key_panels' width
-    Expr key = s.keys(over_features, j, kv_head, b);
-    if (relative_to_running_max) {
-      key = select(s.keys_in_panels, s.key_panels(j % P, over_features, j / P, kv_head, b), key);
-    }
-    p.scores(j, i, h, b) += s.queries(over_features, i, h, b) * key;
+    auto key = [&](const Expr &feature) {
+      Expr in_place = s.keys(feature, j, kv_head, b);
+      if (!relative_to_running_max) return in_place;
+      return select(s.keys_in_panels, s.key_panels(j % P, feature, j / P, kv_head, b), in_place);
+    };
+    // The first feature's product starts the sum (D ≥ 1): a start at 0 would
+    // be stored as a memset of the whole register block on x86, once per block.
+    RDom over_features(1, shape.features - 1, "over_features");
+    p.scores(j, i, h, b) = s.queries(0, i, h, b) * key(0);
+    p.scores(j, i, h, b) += s.queries(over_features, i, h, b) * key(over_features);
 
     // kv_len[b] ≤ Nk is part of the contract the runtime checks. The
     // running-max path serves only calls that hide no key, so it masks just
