@@ -43,6 +43,14 @@ TEST(FullAttention, EveryHeadDim) {
   }
 }
 
+// Each q·k sum starts from the first feature's product: with D = 1 nothing is
+// left to add, on the short path, the causal one and k's panels.
+TEST(FullAttention, OneFeatureHeads) {
+  check_full_attention({.shape = {1, 2, 2, 65, 65, 1, 16}});
+  check_full_attention({.shape = {1, 2, 2, 63, 129, 1, 3}, .causal = true});
+  check_full_attention({.shape = {1, 2, 1, 2049, 130, 1, 64}});
+}
+
 TEST(FullAttention, ValueDimDiffersFromHeadDim) {
   check_full_attention({.shape = {1, 2, 2, 65, 65, 64, 32}});
   check_full_attention({.shape = {1, 2, 2, 65, 65, 32, 80}, .causal = true});
