@@ -116,12 +116,11 @@ class FullAttention : public Generator<FullAttention> {
     const Expr tiles = (shape.keys + T - 1) / T;
     Expr kv_head = h / (shape.query_heads / shape.kv_heads);
 
-    // The running-max path serves the long non-causal calls: it may read k in panels.
+    // Long calls (keys_in_panels) read k in panels, on both paths.
     const int P = cpu_tunables.keys_per_register_block; // key_panels' width
     auto key = [&](const Expr &feature) {
-      Expr in_place = s.keys(feature, j, kv_head, b);
-      if (!relative_to_running_max) return in_place;
-      return select(s.keys_in_panels, s.key_panels(j % P, feature, j / P, kv_head, b), in_place);
+      return select(s.keys_in_panels, s.key_panels(j % P, feature, j / P, kv_head, b),
+                    s.keys(feature, j, kv_head, b));
     };
     // The first feature's product starts the sum (D ≥ 1): a start at 0 would
     // be stored as a memset of the whole register block on x86, once per block.

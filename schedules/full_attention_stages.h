@@ -58,7 +58,7 @@ struct FullAttentionStages {
   // True when q, k, v and out all have unit stride along features: the
   // common case, worth code of its own (dense vector loads, no gathers).
   Halide::Expr dense_features;
-  // True when the running-max path reads k from key_panels, regrouped once
+  // True when q·k reads k from key_panels, regrouped once
   // per head: for long query sequences only, whose blocks share that cost.
   Halide::Expr keys_in_panels;
   // The causal flag: the schedule may give causal calls their own code, in

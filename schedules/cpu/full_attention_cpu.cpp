@@ -15,7 +15,7 @@
 // features innermost too, so out needs no transpose.
 //
 // Loop nest, outermost first:
-//   b, h: long non-causal calls: k into panels of `keys_per_register_block`
+//   b, h: long calls: k into panels of `keys_per_register_block`
 //         keys (parallel);
 //   query block (parallel): transpose the block's q rows (rows innermost);
 //   key tile (own-max path: only those the block can see):
@@ -113,14 +113,14 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   // strides, and the skipping path one more for dense causal calls, in which
   // the tile-skipping bound is simple enough for Halide to turn into loop
   // bounds; the running-max path one more where Nk fills whole tiles, whose
-  // tile max and weights then need no mask, and its three again for long
-  // calls, which read k in panels.
-  s.out.specialize(s.dense_features && s.skip_hidden_tiles && s.causal);
-  s.out.specialize(s.dense_features && s.skip_hidden_tiles);
-  s.out.specialize(s.skip_hidden_tiles);
-  // From here on skip_hidden_tiles is false: the running-max path, whose
-  // copies exist once for long calls and once for the rest, so keys_in_panels
-  // is known in each and it regroups k or does not.
+  // tile max and weights then need no mask. Every copy exists once for long
+  // calls and once for the rest, so keys_in_panels is known in each, and it
+  // regroups k or does not.
+  for (const Expr &calls : {s.dense_features && s.skip_hidden_tiles && s.causal,
+                            s.dense_features && s.skip_hidden_tiles, s.skip_hidden_tiles}) {
+    s.out.specialize(calls).specialize(s.keys_in_panels);
+  }
+  // From here on skip_hidden_tiles is false: the running-max path.
   auto running_max_copies = [&](Stage calls) {
     calls.specialize(s.dense_features && s.running_max.keys_fill_tiles);
     calls.specialize(s.dense_features);

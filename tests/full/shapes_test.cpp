@@ -58,14 +58,18 @@ TEST(FullAttention, ValueDimDiffersFromHeadDim) {
   check_full_attention({.shape = {1, 2, 2, 33, 70, 16, 1}});
 }
 
-// From 2048 query rows on (queries_for_key_panels), calls that hide no key
-// read k regrouped into panels: keys that fill whole tiles, a ragged last
-// panel and tile, GQA, the sequence-major layout and a value size that fills
-// no whole vector all take that path.
+// From 2048 query rows on (queries_for_key_panels), calls read k regrouped
+// into panels: keys that fill whole tiles, a ragged last panel and tile, GQA,
+// the sequence-major layout and a value size that fills no whole vector, on
+// the path that visits every tile and on the one that skips hidden tiles
+// (causal, kv_len shorter than Nk).
 TEST(FullAttention, LongQuerySequencesReadKeysInPanels) {
   check_full_attention({.shape = {1, 4, 2, 2048, 256, 64, 64}});
   check_full_attention({.shape = {2, 2, 1, 2049, 203, 64, 64}});
   check_full_attention({.shape = {1, 2, 2, 2100, 100, 80, 20}, .order = MemoryOrder::BNHD});
+  check_full_attention({.shape = {1, 4, 2, 2048, 2048, 64, 64}, .causal = true});
+  check_full_attention({.shape = {2, 2, 1, 2049, 2100, 64, 64}, .causal = true, .kv_len = {1999, 7}});
+  check_full_attention({.shape = {1, 2, 2, 2100, 300, 80, 20}, .kv_len = {257}, .order = MemoryOrder::BNHD});
 }
 
 TEST(FullAttention, BatchesAreIndependent) {

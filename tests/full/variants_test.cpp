@@ -63,8 +63,10 @@ TEST(FullAttentionVariants, EveryUsableVariantMatchesReferenceWhenPinned) {
                           .causal = true,
                           .kv_len = {0, 20},
                           .order = MemoryOrder::BNHD});
-    // Long enough to read k in panels (each target's own panel width).
+    // Long enough to read k in panels (each target's own panel width), on
+    // both paths.
     check_kernel(pinned, {.shape = {1, 2, 1, 2048, 131, dim, value_dim}});
+    check_kernel(pinned, {.shape = {1, 2, 1, 2048, 2059, dim, value_dim}, .causal = true});
     if (variant.value_dim == 0) {
       // Value features that fill no whole vector, or end in a part of one:
       // the lanes past Dv are guarded, never computed from past v's rows.
