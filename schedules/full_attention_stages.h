@@ -58,8 +58,8 @@ struct FullAttentionStages {
   // True when q, k, v and out all have unit stride along features: the
   // common case, worth code of its own (dense vector loads, no gathers).
   Halide::Expr dense_features;
-  // True when q·k reads k from key_panels, regrouped once
-  // per head: for long query sequences only, whose blocks share that cost.
+  // True when q·k reads k from key_panels, regrouped once per head: for
+  // long query sequences only, whose blocks share that cost.
   Halide::Expr keys_in_panels;
   // The causal flag: the schedule may give causal calls their own code, in
   // which the tile-skipping condition is simple enough to bound loops with.

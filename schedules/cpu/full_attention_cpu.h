@@ -12,8 +12,8 @@ struct FullAttentionCpuTunables {
   // Keys per register block of q·k: each adds one broadcast k element and
   // (queries_per_block / vector) accumulators. k's panels are this wide.
   Halide::GeneratorParam<int> keys_per_register_block{"keys_per_register_block", 8};
-  // Query rows from which q·k reads k in panels: below it
-  // the pass that regroups k costs more than q·k gains.
+  // Query rows from which q·k reads k in panels: below it the pass that
+  // regroups k costs more than q·k gains.
   Halide::GeneratorParam<int> queries_for_key_panels{"queries_for_key_panels", 2048};
   // weights·v's register blocks: value features (a multiple of the vector
   // width, the vectors running along them) × query rows (each a broadcast
