@@ -80,6 +80,8 @@ class FullAttention : public Generator<FullAttention> {
     const int P = cpu_tunables.keys_per_register_block;
     s.key_panels(s.key_in_panel, s.d, s.panel, h, b) = s.keys(s.d, s.panel * P + s.key_in_panel, h, b);
     s.keys_in_panels = shape.queries >= cpu_tunables.queries_for_key_panels;
+    keys_for_scores(s.d, j, h, b) =
+        select(s.keys_in_panels, s.key_panels(j % P, s.d, j / P, h, b), s.keys(s.d, j, h, b));
 
     define_tile_path(s.own_max, shape, false);
     define_tile_path(s.running_max, shape, true);
@@ -105,6 +107,10 @@ class FullAttention : public Generator<FullAttention> {
   }
 
  private:
+  // k as q·k reads it, (d, j, g, b): from key_panels for long calls, in place
+  // for the rest. Inlined into both paths' scores.
+  Func keys_for_scores{"keys_for_scores"};
+
   // One path from q, k and v to a block's running (context, max, sum); with
   // `relative_to_running_max`, exps are taken relative to the row's max over
   // the tiles so far rather than the tile's own.
@@ -116,17 +122,11 @@ class FullAttention : public Generator<FullAttention> {
     const Expr tiles = (shape.keys + T - 1) / T;
     Expr kv_head = h / (shape.query_heads / shape.kv_heads);
 
-    // Long calls (keys_in_panels) read k in panels, on both paths.
-    const int P = cpu_tunables.keys_per_register_block; // key_panels' width
-    auto key = [&](const Expr &feature) {
-      return select(s.keys_in_panels, s.key_panels(j % P, feature, j / P, kv_head, b),
-                    s.keys(feature, j, kv_head, b));
-    };
     // The first feature's product starts the sum (D ≥ 1): a start at 0 would
     // be stored as a memset of the whole register block on x86, once per block.
     RDom over_features(1, shape.features - 1, "over_features");
-    p.scores(j, i, h, b) = s.queries(0, i, h, b) * key(0);
-    p.scores(j, i, h, b) += s.queries(over_features, i, h, b) * key(over_features);
+    p.scores(j, i, h, b) = s.queries(0, i, h, b) * keys_for_scores(0, j, kv_head, b);
+    p.scores(j, i, h, b) += s.queries(over_features, i, h, b) * keys_for_scores(over_features, j, kv_head, b);
 
     // kv_len[b] ≤ Nk is part of the contract the runtime checks. The
     // running-max path serves only calls that hide no key, so it masks just
