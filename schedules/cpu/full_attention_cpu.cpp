@@ -72,7 +72,7 @@ void schedule_tile_path(FullAttentionTilePath &p, FullAttentionStages &s, const 
   block_rows_by_columns(p.scores.update(), s.i, rows, s.j, keys, p.over_features, vector);
 
   p.tile_max.compute_at(each_tile).vectorize(s.i, vector);
-  reduce_rows_in_chains(p.tile_max, p.over_tile_keys_max, s.i, vector, each_tile);
+  Func tile_max_chains = reduce_rows_in_chains(p.tile_max, p.over_tile_keys_max, s.i, vector, each_tile);
   if (p.rescales_per_row) {
     // The block's tile maxes are kept for the whole block, each tile adding
     // its own (Halide slides the window); a tile's prefix maxes are taken
@@ -83,6 +83,13 @@ void schedule_tile_path(FullAttentionTilePath &p, FullAttentionStages &s, const 
     p.max_so_far.compute_at(each_tile).vectorize(s.i, vector);
     p.max_so_far.update().vectorize(s.i, vector);
     p.rescale.compute_at(each_tile).vectorize(s.i, vector);
+    // Per tile, the max's chains cover this tile, and max_so_far this one
+    // and the one before; Halide cannot prove those extents constant, so
+    // unbounded each was a heap block per tile (malloc and free: 0.4% of a
+    // call), and the chains, at a run-time offset, a load and a store per
+    // key instead of registers.
+    store_on_stack(tile_max_chains, {{s.i, rows}, {s.key_tile, 1}});
+    store_on_stack(p.max_so_far, {{s.i, rows}, {s.key_tile, 2}});
   }
 
   per_tile_on_stack(p.weights);

@@ -32,9 +32,10 @@ inline void block_rows_by_columns(Halide::Stage update, const Halide::Var &row, 
 // taken in 4 interleaved partial reductions (rfactor) computed at `at`, then
 // combined. With one chain per row vector, every key would wait on the
 // previous add's (or max's) latency; 4 chains × the row vectors fill the
-// pipelines.
-inline void reduce_rows_in_chains(Halide::Func reduction, const Halide::RVar &over, const Halide::Var &row,
-                                  int vector, const Halide::LoopLevel &at) {
+// pipelines. Returns the chains' stage, for a caller that must bound its
+// storage.
+inline Halide::Func reduce_rows_in_chains(Halide::Func reduction, const Halide::RVar &over, const Halide::Var &row,
+                                          int vector, const Halide::LoopLevel &at) {
   constexpr int chains = 4;
   Halide::RVar keys_outer("keys_outer"), keys_inner("keys_inner");
   Halide::Var chain("chain");
@@ -42,6 +43,7 @@ inline void reduce_rows_in_chains(Halide::Func reduction, const Halide::RVar &ov
   partial.compute_at(at).vectorize(row, vector);
   partial.update().reorder(chain, row, keys_outer).vectorize(row, vector).unroll(chain).unroll(row);
   reduction.update().reorder(row, keys_inner).vectorize(row, vector);
+  return partial;
 }
 
 } // namespace attnforge::schedules
