@@ -137,6 +137,9 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   s.tile_key_sum.update()
       .reorder(s.d, s.over_tile_keys_sum)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  // A fixed D's feature vectors unrolled: each is then a register that the
+  // keys add into, not a stack slot loaded and stored again for every key.
+  if (s.head_dim > 0) s.tile_key_sum.update().unroll(s.d);
   Func tile_features = s.features_k.in({s.tile_context, s.tile_key_sum});
   tile_features.compute_at(each_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   if (s.head_dim > 0) store_on_stack(tile_features, {{s.d, s.head_dim}, {s.j, s.keys_per_tile}});

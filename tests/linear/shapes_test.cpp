@@ -14,6 +14,16 @@ TEST(LinearAttention, RaggedSequenceLengths) {
   }
 }
 
+TEST(LinearAttention, NonCausalTileBoundaries) {
+  // Non-causal sums are taken per tile of keys (tuned: 512 keys on AVX-512,
+  // 128 elsewhere), then over the tiles; lengths on and around multiples, for
+  // the d64 variant and for the any-size one.
+  for (int64_t n : {127, 129, 511, 512, 513, 1025}) {
+    check_linear_attention({.shape = {1, 2, 2, n, n, 64, 64}, .feature_map = FeatureMap::Softmax});
+    check_linear_attention({.shape = {1, 1, 1, n, n, 32, 32}, .feature_map = FeatureMap::Relu});
+  }
+}
+
 TEST(LinearAttention, ChunkBoundaries) {
   // Tuned chunks are 32 or 64 keys; lengths on and around multiples, and
   // causal offsets (Nk − Nq) that put queries mid-chunk.
