@@ -108,6 +108,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   // still in L2 instead of reading it again from memory.
   s.key_max.compute_at(s.context_sum, s.g).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   s.key_max.update().reorder(s.d, s.over_keys_max).vectorize(s.d, vector, TailStrategy::GuardWithIf);
+  if (s.head_dim > 0) s.key_max.update().unroll(s.d);
 
   // φ(K)ᵀV and Σφ(K) per kv head (parallel over heads), tile by tile: each
   // tile's φ(k) in L1, its φ(k)⊗v in registers, then added to the sums.
