@@ -2,7 +2,7 @@
 //
 // Loop nest, outermost first:
 //   non-causal, before the queries: per kv head (parallel over heads),
-//     softmax's key max, then tile by tile: the tile's φ(k) (in L1), its
+//     softmax's key max, then tile by tile: the tile's φ(k) (in cache), its
 //     φ(k)⊗v accumulated in `feature_block` × Dv registers, over
 //     `keys_per_value_chunk` keys at a time so that v streams in evenly,
 //     then added to the sums (D×Dv, in L1);
@@ -103,15 +103,24 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   s.out.specialize(s.causal).specialize(s.dense_features);
   s.out.specialize(s.dense_features);
 
+  // The per-feature reductions over keys (softmax's key max, a tile's Σφ(k))
+  // with a fixed D's feature vectors unrolled: each vector is then a
+  // register the keys fold into, not a stack slot loaded and stored again
+  // for every key.
+  auto features_in_registers = [&](Stage over_keys) {
+    if (s.head_dim > 0) over_keys.unroll(s.d);
+  };
+
   // Non-causal: softmax's key max per kv head, features in lanes, computed
   // just before that head's tiles, so the tiles find its k (1 MB at N = 4096)
   // still in L2 instead of reading it again from memory.
   s.key_max.compute_at(s.context_sum, s.g).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   s.key_max.update().reorder(s.d, s.over_keys_max).vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  if (s.head_dim > 0) s.key_max.update().unroll(s.d);
+  features_in_registers(s.key_max.update());
 
   // φ(K)ᵀV and Σφ(K) per kv head (parallel over heads), tile by tile: each
-  // tile's φ(k) in L1, its φ(k)⊗v in registers, then added to the sums.
+  // tile's φ(k) in cache (L2 at 512 keys), its φ(k)⊗v in registers over
+  // chunks of keys that stay in L1, then added to the sums.
   // Root stages sit outside out's specialisations: each needs its own, or
   // loads of k and v along features become gathers.
   s.context_sum.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
@@ -138,9 +147,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   s.tile_key_sum.update()
       .reorder(s.d, s.over_tile_keys_sum)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf);
-  // A fixed D's feature vectors unrolled: each is then a register that the
-  // keys add into, not a stack slot loaded and stored again for every key.
-  if (s.head_dim > 0) s.tile_key_sum.update().unroll(s.d);
+  features_in_registers(s.tile_key_sum.update());
   Func tile_features = s.features_k.in({s.tile_context, s.tile_key_sum});
   tile_features.compute_at(each_tile).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   if (s.head_dim > 0) store_on_stack(tile_features, {{s.d, s.head_dim}, {s.j, s.keys_per_tile}});
