@@ -86,8 +86,8 @@ void schedule_tile_path(FullAttentionTilePath &p, FullAttentionStages &s, const 
     // Per tile, the max's chains cover this tile, and max_so_far this one
     // and the one before; Halide cannot prove those extents constant, so
     // unbounded each was a heap block per tile (malloc and free: about 0.5%
-    // of an N=4096 call), and the chains, at a run-time offset, a load and a store per
-    // key instead of registers.
+    // of an N=4096 call), and the chains, at a run-time offset, a load and a
+    // store per key instead of registers.
     store_on_stack(tile_max_chains, {{s.i, rows}, {s.key_tile, 1}});
     store_on_stack(p.max_so_far, {{s.i, rows}, {s.key_tile, 2}});
   }
