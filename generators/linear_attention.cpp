@@ -110,9 +110,14 @@ class LinearAttention : public Generator<LinearAttention> {
     Var &key_tile = s.key_tile;
     RDom tile_keys_for_context(0, T, "over_tile_keys_context");
     RDom tile_keys_for_sum(0, T, "over_tile_keys_sum");
+    // A ragged last tile sums only the keys that exist: Halide turns each
+    // `where` into its loop's bounds, so the tile's padding keys (φ = 0)
+    // cost no FMAs (a 256-key call ran a whole 512-key tile without it).
+    // Bounds inference ignores the `where`, so v's index is still clamped:
+    // the clamp never bites (`likely`: Halide gives the keys a loop without it).
+    tile_keys_for_context.where(key_tile * T + tile_keys_for_context < shape.keys);
+    tile_keys_for_sum.where(key_tile * T + tile_keys_for_sum < shape.keys);
     Expr context_key = key_tile * T + tile_keys_for_context;
-    // The clamp bites only in a ragged last tile (`likely`: Halide gives the
-    // other keys a loop without it).
     s.tile_context(dv, d, key_tile, g, b) = 0.0f;
     s.tile_context(dv, d, key_tile, g, b) +=
         s.features_k(d, context_key, g, b) * v(dv, min(likely(context_key), shape.keys - 1), g, b);
@@ -176,6 +181,10 @@ class LinearAttention : public Generator<LinearAttention> {
                      s.over_chunk_keys_sum);
     RDom chunks_for_context(0, S - 1, "over_chunks_context");
     RDom chunks_for_sum(0, S - 1, "over_chunks_sum");
+    // Only chunks that hold a key: the last segment of a short call scans
+    // its own chunks, not S − 1 chunks of padding (twice the time at N = 300).
+    chunks_for_context.where((sg * S + chunks_for_context + 1) * C < shape.keys);
+    chunks_for_sum.where((sg * S + chunks_for_sum + 1) * C < shape.keys);
     // The scan starts from the segment's prefix at chunk 0; every later chunk
     // is written by the scan before it is read, so none needs a first value.
     s.prefix_context(dv, d, c, sg, h, b) = undef<float>();
