@@ -182,7 +182,9 @@ class LinearAttention : public Generator<LinearAttention> {
     RDom chunks_for_context(0, S - 1, "over_chunks_context");
     RDom chunks_for_sum(0, S - 1, "over_chunks_sum");
     // Only chunks that hold a key: the last segment of a short call scans
-    // its own chunks, not S − 1 chunks of padding (twice the time at N = 300).
+    // its own chunks, not S − 1 chunks of padding (1.5 times the time at
+    // N = 300). The chunks past the end are then never written; no row reads
+    // them (a row's chunk holds its last key, and rows stop at Nq).
     chunks_for_context.where((sg * S + chunks_for_context + 1) * C < shape.keys);
     chunks_for_sum.where((sg * S + chunks_for_sum + 1) * C < shape.keys);
     // The scan starts from the segment's prefix at chunk 0; every later chunk
