@@ -115,14 +115,14 @@ class LinearAttention : public Generator<LinearAttention> {
     // cost no FMAs (a 256-key call ran a whole 512-key tile without it).
     // Bounds inference ignores the `where`, so v's index is still clamped:
     // the clamp never bites (`likely`: Halide gives the keys a loop without it).
-    tile_keys_for_context.where(key_tile * T + tile_keys_for_context < shape.keys);
-    tile_keys_for_sum.where(key_tile * T + tile_keys_for_sum < shape.keys);
-    Expr context_key = key_tile * T + tile_keys_for_context;
+    Expr context_key = key_tile * T + tile_keys_for_context, sum_key = key_tile * T + tile_keys_for_sum;
+    tile_keys_for_context.where(context_key < shape.keys);
+    tile_keys_for_sum.where(sum_key < shape.keys);
     s.tile_context(dv, d, key_tile, g, b) = 0.0f;
     s.tile_context(dv, d, key_tile, g, b) +=
         s.features_k(d, context_key, g, b) * v(dv, min(likely(context_key), shape.keys - 1), g, b);
     s.tile_key_sum(d, key_tile, g, b) = 0.0f;
-    s.tile_key_sum(d, key_tile, g, b) += s.features_k(d, key_tile * T + tile_keys_for_sum, g, b);
+    s.tile_key_sum(d, key_tile, g, b) += s.features_k(d, sum_key, g, b);
 
     const Expr noncausal_tiles = select(causal, 0, (shape.keys + T - 1) / T);
     // One RDom for both sums, so a schedule can run them in one loop.
@@ -185,19 +185,20 @@ class LinearAttention : public Generator<LinearAttention> {
     // its own chunks, not S − 1 chunks of padding (1.5 times the time at
     // N = 300). The chunks past the end are then never written; no row reads
     // them (a row's chunk holds its last key, and rows stop at Nq).
-    chunks_for_context.where((sg * S + chunks_for_context + 1) * C < shape.keys);
-    chunks_for_sum.where((sg * S + chunks_for_sum + 1) * C < shape.keys);
+    Expr context_chunk = sg * S + chunks_for_context, sum_chunk = sg * S + chunks_for_sum;
+    chunks_for_context.where((context_chunk + 1) * C < shape.keys);
+    chunks_for_sum.where((sum_chunk + 1) * C < shape.keys);
     // The scan starts from the segment's prefix at chunk 0; every later chunk
     // is written by the scan before it is read, so none needs a first value.
     s.prefix_context(dv, d, c, sg, h, b) = undef<float>();
     s.prefix_context(dv, d, 0, sg, h, b) = s.segment_prefix_context(dv, d, sg, h, b);
     s.prefix_context(dv, d, chunks_for_context + 1, sg, h, b) =
         s.prefix_context(dv, d, chunks_for_context, sg, h, b) +
-        s.chunk_context(dv, d, sg * S + chunks_for_context, h, b);
+        s.chunk_context(dv, d, context_chunk, h, b);
     s.prefix_key_sum(d, c, sg, h, b) = undef<float>();
     s.prefix_key_sum(d, 0, sg, h, b) = s.segment_prefix_key_sum(d, sg, h, b);
     s.prefix_key_sum(d, chunks_for_sum + 1, sg, h, b) =
-        s.prefix_key_sum(d, chunks_for_sum, sg, h, b) + s.chunk_key_sum(d, sg * S + chunks_for_sum, h, b);
+        s.prefix_key_sum(d, chunks_for_sum, sg, h, b) + s.chunk_key_sum(d, sum_chunk, h, b);
 
     Expr last_key = i + shape.keys - shape.queries; // p_i; < 0: the row sees no key
     Expr query_chunk = select(causal, max(last_key, 0) / C, 0);
