@@ -18,9 +18,7 @@ Expected expected_of(const FullCase &full_case, const AttentionInputs &inputs) {
   reference::FullAttentionOptions options;
   options.scale = full_case.scale;
   options.causal = full_case.causal;
-  if (auto found = inputs.tensors.find("kv_len"); found != inputs.tensors.end()) {
-    options.kv_len = found->second.view();
-  }
+  options.kv_len = inputs.tensor_view("kv_len");
   return {reference::full_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options)};
 }
 

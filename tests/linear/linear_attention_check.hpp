@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,7 @@ struct LinearCase {
   bool causal = false;
   double eps = 1e-6;
   std::vector<int32_t> kv_len;    // empty: no kv_len tensor
-  std::vector<uint8_t> key_mask;  // empty: no key_mask tensor; else B·Nk bytes, row-major
+  std::optional<double> key_mask_keep;  // a random key_mask keeping each key with this probability
   MemoryOrder order = MemoryOrder::BHND;
   int64_t row_padding = 0;
   double budget = 0;  // 0: the f32 budget
@@ -34,9 +35,6 @@ struct LinearCase {
 
 // The params a call passes for `linear_case` (feature_map, causal, eps).
 std::map<std::string, double> params_of(const LinearCase &linear_case);
-
-// A key mask that keeps each key with probability `keep`, from `random`.
-std::vector<uint8_t> random_key_mask(int64_t batch, int64_t keys, double keep, reference::Random &random);
 
 // Runs `linear_case` through the dispatched kernel and every usable variant
 // that fits, pinned, on one set of random inputs: each output poisoned first,

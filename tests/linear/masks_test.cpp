@@ -16,29 +16,27 @@ TEST(LinearAttention, KeyLengthShorterThanKeys) {
 }
 
 TEST(LinearAttention, KeyMaskDropsKeys) {
-  reference::Random mask_random(11);
   for (FeatureMap map : {FeatureMap::Softmax, FeatureMap::Elu1, FeatureMap::Relu}) {
     check_linear_attention({.shape = {2, 2, 2, 90, 130, 64, 64},
                             .feature_map = map,
-                            .key_mask = random_key_mask(2, 130, 0.6, mask_random)});
+                            .key_mask_keep = 0.6});
   }
   check_linear_attention({.shape = {2, 2, 2, 130, 130, 32, 32},
                           .feature_map = FeatureMap::Relu,
                           .causal = true,
-                          .key_mask = random_key_mask(2, 130, 0.5, mask_random)});
+                          .key_mask_keep = 0.5});
 }
 
 TEST(LinearAttention, KeyMaskCombinesWithKeyLength) {
-  reference::Random mask_random(12);
   check_linear_attention({.shape = {2, 2, 2, 70, 70, 64, 64},
                           .feature_map = FeatureMap::Softmax,
                           .kv_len = {50, 3},
-                          .key_mask = random_key_mask(2, 70, 0.7, mask_random)});
+                          .key_mask_keep = 0.7});
   check_linear_attention({.shape = {2, 2, 2, 70, 70, 64, 64},
                           .feature_map = FeatureMap::Elu1,
                           .causal = true,
                           .kv_len = {50, 70},
-                          .key_mask = random_key_mask(2, 70, 0.7, mask_random)});
+                          .key_mask_keep = 0.7});
 }
 
 TEST(LinearAttention, RowsThatSeeNoKeyAreZero) {
@@ -47,7 +45,7 @@ TEST(LinearAttention, RowsThatSeeNoKeyAreZero) {
     const LinearCase masked{.shape = {2, 2, 2, 33, 33, 64, 64},
                             .feature_map = map,
                             .kv_len = {0, 33},
-                            .key_mask = std::vector<uint8_t>(66, 1)};
+                            .key_mask_keep = 1.0};
     check_linear_attention(masked, [](const reference::AttentionInputs &inputs, const std::string &) {
       for (int64_t h = 0; h < 2; ++h)
         for (int64_t i = 0; i < 33; ++i) expect_zero_row(inputs, 0, h, i);
@@ -55,7 +53,7 @@ TEST(LinearAttention, RowsThatSeeNoKeyAreZero) {
   }
   check_linear_attention({.shape = {1, 2, 2, 9, 9, 64, 64},
                           .feature_map = FeatureMap::Softmax,
-                          .key_mask = std::vector<uint8_t>(9, 0)});
+                          .key_mask_keep = 0.0});
 }
 
 TEST(LinearAttention, CausalRowsBeforeTheFirstKeyAreZero) {

@@ -1,5 +1,6 @@
 // Checks the reference itself on cases small enough to work out by hand: a
 // wrong reference would pass wrong kernels.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -184,6 +185,37 @@ TEST(HostTensor, OperandsStartOnACacheLine) {
   for (int64_t length : {3, 1 << 16}) {
     HostTensor tensor = HostTensor::attention_operand({1, 4, length, 64}, MemoryOrder::BHND);
     EXPECT_EQ(reinterpret_cast<uintptr_t>(tensor.view().data) % 64, 0u) << "length " << length;
+  }
+}
+
+TEST(AttentionInputs, KeyMaskIsDrawnAfterTheOperandsWithItsKeepRate) {
+  // [B, Nk] bytes of 0 and 1, about `keep` of them 1; q, k and v are the
+  // ones the same seed gives without a mask, so a mask never changes them.
+  const AttentionShape shape{2, 1, 1, 3, 5000, 4, 4};
+  Random plain_random(7), masked_random(7);
+  const AttentionInputs plain = make_attention_inputs(shape, plain_random);
+  InputOptions options;
+  options.key_mask_keep = 0.3;
+  const AttentionInputs masked = make_attention_inputs(shape, masked_random, options);
+  EXPECT_FALSE(plain.tensor_view("key_mask").present());
+  const TensorView mask = masked.tensor_view("key_mask");
+  ASSERT_EQ(mask.dtype, DType::U8);
+  ASSERT_EQ(mask.rank, 2);
+  EXPECT_EQ(mask.shape[0], 2);
+  EXPECT_EQ(mask.shape[1], 5000);
+  int64_t kept = 0;
+  for (int64_t n = 0; n < 2 * 5000; ++n) {
+    const uint8_t byte = static_cast<const uint8_t *>(mask.data)[n];
+    ASSERT_LE(byte, 1);
+    kept += byte;
+  }
+  EXPECT_NEAR(kept / 10000.0, 0.3, 0.03);
+  EXPECT_EQ(load_f32(masked.v.view(), 1, 0, 4999, 3), load_f32(plain.v.view(), 1, 0, 4999, 3));
+  for (double keep : {0.0, 1.0}) {
+    options.key_mask_keep = keep;
+    const AttentionInputs all_or_none = make_attention_inputs(shape, masked_random, options);
+    const auto *bytes = static_cast<const uint8_t *>(all_or_none.tensor_view("key_mask").data);
+    EXPECT_EQ(std::count(bytes, bytes + 10000, uint8_t(keep)), 10000) << "keep " << keep;
   }
 }
 

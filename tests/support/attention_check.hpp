@@ -26,7 +26,7 @@ std::vector<const VariantInfo *> usable_variants(const std::string &kernel, cons
                                                  const std::map<std::string, double> &params = {});
 
 // What a call passes beyond the inputs' own tensors: the family's params, and
-// views a HostTensor cannot hold (linear's u8 key mask).
+// views of tensors the inputs do not own (sparse's block layouts).
 struct ExtraArguments {
   std::map<std::string, double> params{};
   std::map<std::string, TensorView> tensors{};

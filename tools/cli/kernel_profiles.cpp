@@ -29,9 +29,7 @@ DoubleTensor full_attention_reference(const Problem &problem, const AttentionInp
   reference::FullAttentionOptions options;
   options.scale = problem.param("scale", std::nan(""));
   options.causal = problem.flag("causal");
-  if (auto found = inputs.tensors.find("kv_len"); found != inputs.tensors.end()) {
-    options.kv_len = found->second.view();
-  }
+  options.kv_len = inputs.tensor_view("kv_len");
   return reference::full_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options);
 }
 
@@ -47,9 +45,8 @@ DoubleTensor linear_attention_reference(const Problem &problem, const AttentionI
   options.feature_map = static_cast<reference::FeatureMap>(problem.param("feature_map", 0));
   options.causal = problem.flag("causal");
   options.eps = problem.param("eps", 1e-6);
-  if (auto found = inputs.tensors.find("kv_len"); found != inputs.tensors.end()) {
-    options.kv_len = found->second.view();
-  }
+  options.kv_len = inputs.tensor_view("kv_len");
+  options.key_mask = inputs.tensor_view("key_mask");
   return reference::linear_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options);
 }
 
@@ -84,9 +81,7 @@ double sparse_attention_flops(const Problem &problem) {
 // Softmax attention under the pattern's dense mask, cut by kv_len as full's is.
 DoubleTensor sparse_attention_reference(const Problem &problem, const AttentionInputs &inputs) {
   reference::FullAttentionOptions key_lengths;
-  if (auto found = inputs.tensors.find("kv_len"); found != inputs.tensors.end()) {
-    key_lengths.kv_len = found->second.view();
-  }
+  key_lengths.kv_len = inputs.tensor_view("kv_len");
   const AttentionShape &s = problem.shape;
   const reference::AllowedFn within_keys = reference::full_attention_mask(key_lengths, s.batch, s.queries, s.keys);
   const SparsePattern pattern = sparse_pattern(problem);
@@ -166,6 +161,7 @@ std::string Problem::describe() const {
     }
   }
   if (!inputs.kv_len.empty()) text += fmt::format(" kv_len={}", fmt::join(inputs.kv_len, ","));
+  if (inputs.key_mask_keep) text += fmt::format(" key_mask(keep {})", *inputs.key_mask_keep);
   if (inputs.order != reference::MemoryOrder::BHND) text += std::string(" ") + to_string(inputs.order);
   return text;
 }

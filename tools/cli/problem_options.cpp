@@ -99,6 +99,11 @@ void add_problem_options(CLI::App &command, ProblemOptions &options) {
   command.add_option("--kv-len", options.kv_len, "Key lengths per batch, comma-separated (one value: all)")
       ->delimiter(',')
       ->check(CLI::NonNegativeNumber);
+  command
+      .add_option_function<double>(
+          "--key-mask-keep", [&options](const double &keep) { options.key_mask_keep = keep; },
+          "Random key mask [B, Nk]: each key kept with this probability (default: no mask)")
+      ->check(CLI::Range(0.0, 1.0));
   add_family_options(command, options);
   command.add_option("--layout", options.layout, "Memory layout of q, k, v and out")
       ->capture_default_str()
@@ -135,6 +140,7 @@ Problem make_problem(const ProblemOptions &options, const KernelProfile &profile
     problem.params.insert_or_assign(name, value);
   }
 
+  problem.inputs.key_mask_keep = options.key_mask_keep;
   problem.inputs.order =
       options.layout == "bnhd" ? reference::MemoryOrder::BNHD : reference::MemoryOrder::BHND;
   if (!options.kv_len.empty()) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct ProblemOptions {
   double scale = 0;
   bool scale_given = false;
   std::vector<int64_t> kv_len;
+  std::optional<double> key_mask_keep;  // a random key_mask keeping each key with this probability
   std::map<std::string, std::string> family_options;  // flag -> text, per ParamOption
   std::string layout = "bhnd";
   std::vector<std::string> params;  // NAME=VALUE

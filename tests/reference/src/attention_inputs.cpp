@@ -1,6 +1,7 @@
 #include "attnforge/reference/attention_inputs.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 namespace attnforge::reference {
 
@@ -27,6 +28,11 @@ Arguments AttentionInputs::arguments(const std::map<std::string, double> &params
   return arguments;
 }
 
+TensorView AttentionInputs::tensor_view(const std::string &name) const {
+  auto found = tensors.find(name);
+  return found == tensors.end() ? TensorView{} : found->second.view();
+}
+
 AttentionInputs make_attention_inputs(const AttentionShape &shape, Random &random,
                                       const InputOptions &options) {
   const auto [batch, heads, kv_heads, queries, keys, dim, value_dim] = shape;
@@ -44,6 +50,13 @@ AttentionInputs make_attention_inputs(const AttentionShape &shape, Random &rando
   inputs.k.fill_normal(random);
   inputs.v.fill_normal(random);
   if (!options.kv_len.empty()) inputs.tensors.emplace("kv_len", HostTensor::int32(options.kv_len));
+  if (options.key_mask_keep) {
+    const double keep = *options.key_mask_keep;
+    if (!(keep >= 0 && keep <= 1)) throw std::invalid_argument("key_mask_keep: expected a probability");
+    std::vector<uint8_t> mask(static_cast<size_t>(batch * keys));
+    for (uint8_t &byte : mask) byte = random.integer(0, 999) < keep * 1000 ? 1 : 0;
+    inputs.tensors.emplace("key_mask", HostTensor::uint8(std::move(mask), batch, keys));
+  }
   return inputs;
 }
 

@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "attnforge/reference/tensor_access.hpp"
 
@@ -58,6 +59,22 @@ HostTensor HostTensor::int32(const std::vector<int32_t> &values) {
   view.rank = 1;
   view.shape = {static_cast<int64_t>(values.size()), 0, 0, 0};
   view.strides = {1, 0, 0, 0};
+  return tensor;
+}
+
+HostTensor HostTensor::uint8(std::vector<uint8_t> values, int64_t rows, int64_t columns) {
+  if (rows < 0 || columns < 0 || static_cast<int64_t>(values.size()) != rows * columns) {
+    throw std::invalid_argument("uint8: values do not fill rows x columns");
+  }
+  HostTensor tensor;
+  tensor.u8_ = std::move(values);
+  TensorView &view = tensor.view_;
+  view.data = tensor.u8_.data();
+  view.dtype = DType::U8;
+  view.device = Device::CPU;
+  view.rank = 2;
+  view.shape = {rows, columns, 0, 0};
+  view.strides = {columns, 1, 0, 0};
   return tensor;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,18 +31,26 @@ struct InputOptions {
   MemoryOrder order = MemoryOrder::BHND;
   int64_t row_padding = 0;       // unused elements after every D-row
   std::vector<int32_t> kv_len{};  // empty: no kv_len tensor; else one per batch
+  // A key_mask tensor, u8 [B, Nk], each key kept (1) with this probability,
+  // drawn after q, k and v; none: no key_mask tensor.
+  std::optional<double> key_mask_keep{};
 };
 
 struct AttentionInputs {
   AttentionShape shape;
   HostTensor q, k, v, out;
-  std::map<std::string, HostTensor> tensors;  // the family's extra tensors: kv_len, ...
+  std::map<std::string, HostTensor> tensors;  // the family's extra tensors: kv_len, key_mask, ...
+
+  // The named extra tensor's view, or an absent one (as a reference's options
+  // take a tensor the call does not pass).
+  TensorView tensor_view(const std::string &name) const;
 
   // q, k, v, out and every extra tensor by name, with these parameters.
   Arguments arguments(const std::map<std::string, double> &params = {}) const;
 };
 
-// q, k and v drawn from N(0, 1), out poisoned with NaN, kv_len as given.
+// q, k and v drawn from N(0, 1), out poisoned with NaN, kv_len as given,
+// key_mask drawn as asked.
 AttentionInputs make_attention_inputs(const AttentionShape &shape, Random &random,
                                       const InputOptions &options = {});
 

@@ -36,6 +36,8 @@ class HostTensor {
                                       int64_t row_padding = 0);
   // A dense rank-1 i32 tensor (per-batch key lengths, ...).
   static HostTensor int32(const std::vector<int32_t> &values);
+  // A dense rank-2 u8 tensor of `rows` × `columns` (key masks [B, Nk]).
+  static HostTensor uint8(std::vector<uint8_t> values, int64_t rows, int64_t columns);
 
   const TensorView &view() const { return view_; }
   bool present() const { return view_.data != nullptr; }
@@ -52,6 +54,7 @@ class HostTensor {
   // Operands start on a cache line, as framework tensors do.
   std::vector<float, CacheLineAllocator<float>> f32_;
   std::vector<int32_t> i32_;
+  std::vector<uint8_t> u8_;
   TensorView view_{};
 };
 
