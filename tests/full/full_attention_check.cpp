@@ -22,36 +22,23 @@ Expected expected_of(const FullCase &full_case, const AttentionInputs &inputs) {
   return {reference::full_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options)};
 }
 
-AttentionInputs make_inputs(const FullCase &full_case, reference::Random &random) {
-  reference::InputOptions options;
-  options.order = full_case.order;
-  options.row_padding = full_case.row_padding;
-  options.kv_len = full_case.kv_len;
-  return reference::make_attention_inputs(full_case.shape, random, options);
-}
-
 } // namespace
+
+reference::InputOptions FullCase::input_options() const {
+  return {.order = order, .row_padding = row_padding, .kv_len = kv_len};
+}
 
 std::string FullCase::describe() const {
   std::string text = shape.to_string();
   if (causal) text += " causal";
   if (!std::isnan(scale)) text += " scale=" + std::to_string(scale);
-  if (!kv_len.empty()) {
-    text += " kv_len=";
-    for (size_t b = 0; b < kv_len.size(); ++b) {
-      if (b > 0) text += ',';
-      text += std::to_string(kv_len[b]);
-    }
-  }
-  if (order != MemoryOrder::BHND) text += std::string(" ") + to_string(order);
-  if (row_padding) text += " row_padding=" + std::to_string(row_padding);
-  return text;
+  return text + input_options().to_string();
 }
 
 void check_full_attention(const FullCase &full_case, const Inspect &inspect) {
   reference::Random random;
   SCOPED_TRACE(full_case.describe() + ", " + random.replay_hint());
-  AttentionInputs inputs = make_inputs(full_case, random);
+  AttentionInputs inputs = reference::make_attention_inputs(full_case.shape, random, full_case.input_options());
   const Expected expected = expected_of(full_case, inputs);
   check_dispatched_and_every_variant("full", inputs, {.params = params_of(full_case)}, expected, inspect);
 }
@@ -59,7 +46,7 @@ void check_full_attention(const FullCase &full_case, const Inspect &inspect) {
 void check_kernel(const Kernel &kernel, const FullCase &full_case, const Inspect &inspect) {
   reference::Random random;
   SCOPED_TRACE(full_case.describe() + ", " + random.replay_hint());
-  AttentionInputs inputs = make_inputs(full_case, random);
+  AttentionInputs inputs = reference::make_attention_inputs(full_case.shape, random, full_case.input_options());
   const Expected expected = expected_of(full_case, inputs);
   run_and_compare(kernel, kernel.name(), inputs, {.params = params_of(full_case)}, expected, inspect);
 }

@@ -23,6 +23,7 @@ struct FullCase {
   MemoryOrder order = MemoryOrder::BHND;
   int64_t row_padding = 0;
 
+  reference::InputOptions input_options() const;
   std::string describe() const;
 };
 

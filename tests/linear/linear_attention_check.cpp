@@ -7,15 +7,6 @@ namespace {
 
 using reference::AttentionInputs;
 
-reference::AttentionInputs make_inputs(const LinearCase &linear_case, reference::Random &random) {
-  reference::InputOptions options;
-  options.order = linear_case.order;
-  options.row_padding = linear_case.row_padding;
-  options.kv_len = linear_case.kv_len;
-  options.key_mask_keep = linear_case.key_mask_keep;
-  return reference::make_attention_inputs(linear_case.shape, random, options);
-}
-
 Expected expected_of(const LinearCase &linear_case, const AttentionInputs &inputs) {
   reference::LinearAttentionOptions options;
   options.feature_map = linear_case.feature_map;
@@ -37,18 +28,15 @@ const char *name_of(FeatureMap map) {
 
 } // namespace
 
+reference::InputOptions LinearCase::input_options() const {
+  return {.order = order, .row_padding = row_padding, .kv_len = kv_len, .key_mask_keep = key_mask_keep};
+}
+
 std::string LinearCase::describe() const {
   std::string text = shape.to_string() + " " + name_of(feature_map);
   if (causal) text += " causal";
   if (eps != 1e-6) text += " eps=" + std::to_string(eps);
-  if (!kv_len.empty()) {
-    text += " kv_len=";
-    for (size_t b = 0; b < kv_len.size(); ++b) text += (b ? "," : "") + std::to_string(kv_len[b]);
-  }
-  if (key_mask_keep) text += " key_mask(keep " + std::to_string(int(*key_mask_keep * 100)) + "%)";
-  if (order != MemoryOrder::BHND) text += std::string(" ") + to_string(order);
-  if (row_padding) text += " row_padding=" + std::to_string(row_padding);
-  return text;
+  return text + input_options().to_string();
 }
 
 std::map<std::string, double> params_of(const LinearCase &linear_case) {
@@ -62,7 +50,7 @@ std::map<std::string, double> params_of(const LinearCase &linear_case) {
 void check_linear_attention(const LinearCase &linear_case, const Inspect &inspect) {
   reference::Random random;
   SCOPED_TRACE(linear_case.describe() + ", " + random.replay_hint());
-  AttentionInputs inputs = make_inputs(linear_case, random);
+  AttentionInputs inputs = reference::make_attention_inputs(linear_case.shape, random, linear_case.input_options());
   const Expected expected = expected_of(linear_case, inputs);
   check_dispatched_and_every_variant("linear", inputs, {.params = params_of(linear_case)}, expected, inspect);
 }

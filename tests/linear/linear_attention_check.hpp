@@ -30,6 +30,7 @@ struct LinearCase {
   int64_t row_padding = 0;
   double budget = 0;  // 0: the f32 budget
 
+  reference::InputOptions input_options() const;
   std::string describe() const;
 };
 

@@ -33,7 +33,9 @@ void expect_exact_layout(const SparsePattern &pattern, int64_t queries, int64_t 
       const bool listed = slot < layout.counts[qb] && layout.indices[qb * layout.max_blocks + slot] == kb;
       EXPECT_EQ(listed, any) << "query block " << qb << ", key block " << kb;
       if (listed) {
-        if (layout.full[qb * layout.max_blocks + slot]) EXPECT_TRUE(all) << "flagged full: " << qb << ", " << kb;
+        if (layout.full[qb * layout.max_blocks + slot]) {
+          EXPECT_TRUE(all) << "flagged full: " << qb << ", " << kb;
+        }
         ++slot;
       }
     }

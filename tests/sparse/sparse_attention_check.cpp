@@ -25,13 +25,6 @@ bool pattern_allows(const SparsePattern &pattern, int64_t i, int64_t j, int64_t 
   return pattern.num_global > 0 && (j < pattern.num_global || p < pattern.num_global);
 }
 
-AttentionInputs run_inputs(const SparseCase &sparse_case, reference::Random &random) {
-  reference::InputOptions options;
-  options.order = sparse_case.order;
-  options.kv_len = sparse_case.kv_len;
-  return reference::make_attention_inputs(sparse_case.shape, random, options);
-}
-
 DoubleTensor reference_of(const SparseCase &sparse_case, const AttentionInputs &inputs) {
   const int64_t batch = sparse_case.shape.batch;
   std::vector<std::vector<uint8_t>> masks;
@@ -44,6 +37,10 @@ DoubleTensor reference_of(const SparseCase &sparse_case, const AttentionInputs &
 
 } // namespace
 
+reference::InputOptions SparseCase::input_options() const {
+  return {.order = order, .kv_len = kv_len};
+}
+
 std::string SparseCase::describe() const {
   std::string text = shape.to_string();
   const SparsePattern &p = pattern;
@@ -51,11 +48,7 @@ std::string SparseCase::describe() const {
   text += " stride=" + std::to_string(p.stride) + (p.stride_one_sided ? " one-sided" : "");
   text += " global=" + std::to_string(p.num_global);
   if (p.causal) text += " causal";
-  if (!kv_len.empty()) {
-    text += " kv_len=";
-    for (size_t b = 0; b < kv_len.size(); ++b) text += (b ? "," : "") + std::to_string(kv_len[b]);
-  }
-  if (order != MemoryOrder::BHND) text += std::string(" ") + to_string(order);
+  text += input_options().to_string();
   if (block_size) text += " block_size=" + std::to_string(*block_size);
   if (layout) text += " explicit layout";
   return text;
@@ -115,13 +108,13 @@ void add_layout_arguments(const ExplicitLayout &layout, int64_t query_blocks,
 }
 
 AttentionInputs make_sparse_inputs(const SparseCase &sparse_case, reference::Random &random) {
-  return run_inputs(sparse_case, random);
+  return reference::make_attention_inputs(sparse_case.shape, random, sparse_case.input_options());
 }
 
 void check_sparse_attention(const SparseCase &sparse_case, const Inspect &inspect) {
   reference::Random random;
   SCOPED_TRACE(sparse_case.describe() + ", " + random.replay_hint());
-  AttentionInputs inputs = run_inputs(sparse_case, random);
+  AttentionInputs inputs = make_sparse_inputs(sparse_case, random);
   const Expected expected{reference_of(sparse_case, inputs)};
   ExtraArguments extra{params_of(sparse_case)};
   const int64_t query_blocks = blocks_of(sparse_case.shape.queries, sparse_case.layout_block_size());

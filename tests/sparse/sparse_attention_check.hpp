@@ -38,8 +38,8 @@ struct ExplicitLayout {
 };
 
 struct SparseCase {
-  AttentionShape shape;
-  SparsePattern pattern; // its `causal` is the kernel's causal
+  AttentionShape shape{};
+  SparsePattern pattern{}; // its `causal` is the kernel's causal
   double scale = std::nan("");
   std::vector<int32_t> kv_len{};
   MemoryOrder order = MemoryOrder::BHND;
@@ -50,6 +50,7 @@ struct SparseCase {
   std::optional<int64_t> block_size{};
 
   int64_t layout_block_size() const { return block_size.value_or(kDefaultBlockSize); }
+  reference::InputOptions input_options() const;
   std::string describe() const;
 };
 

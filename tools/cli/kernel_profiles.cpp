@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "attnforge/reference/full_attention.hpp"
 #include "attnforge/block_layout.hpp"
@@ -160,10 +159,7 @@ std::string Problem::describe() const {
       text += fmt::format(" {}={}", name, value);
     }
   }
-  if (!inputs.kv_len.empty()) text += fmt::format(" kv_len={}", fmt::join(inputs.kv_len, ","));
-  if (inputs.key_mask_keep) text += fmt::format(" key_mask(keep {})", *inputs.key_mask_keep);
-  if (inputs.order != reference::MemoryOrder::BHND) text += std::string(" ") + to_string(inputs.order);
-  return text;
+  return text + inputs.to_string();
 }
 
 const std::vector<KernelProfile> &kernel_profiles() {

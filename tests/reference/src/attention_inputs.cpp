@@ -1,5 +1,6 @@
 #include "attnforge/reference/attention_inputs.hpp"
 
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -15,6 +16,18 @@ std::string AttentionShape::to_string() const {
               ? " D=" + std::to_string(head_dim)
               : " D=" + std::to_string(head_dim) + " Dv=" + std::to_string(value_dim);
   return text;
+}
+
+std::string InputOptions::to_string() const {
+  std::ostringstream text;
+  if (!kv_len.empty()) {
+    text << " kv_len=";
+    for (size_t b = 0; b < kv_len.size(); ++b) text << (b > 0 ? "," : "") << kv_len[b];
+  }
+  if (key_mask_keep) text << " key_mask(keep " << *key_mask_keep << ")";
+  if (order != MemoryOrder::BHND) text << " " << reference::to_string(order);
+  if (row_padding) text << " row_padding=" << row_padding;
+  return text.str();
 }
 
 Arguments AttentionInputs::arguments(const std::map<std::string, double> &params) const {

@@ -34,6 +34,10 @@ struct InputOptions {
   // A key_mask tensor, u8 [B, Nk], each key kept (1) with this probability,
   // drawn after q, k and v; none: no key_mask tensor.
   std::optional<double> key_mask_keep{};
+
+  // What differs from the defaults, each item after a space, to follow a
+  // shape's text: " kv_len=50,70 key_mask(keep 0.5) bnhd row_padding=3".
+  std::string to_string() const;
 };
 
 struct AttentionInputs {
