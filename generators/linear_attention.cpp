@@ -72,7 +72,8 @@ class LinearAttention : public Generator<LinearAttention> {
     const AttentionShape shape = attention_shape(q, k, v);
     const int C = keys_per_chunk;
     const Expr softmax = feature_map == 0, elu1 = feature_map == 1;
-    Expr kv_head = h / (shape.query_heads / shape.kv_heads);
+    const Expr heads_per_kv_head = shape.query_heads / shape.kv_heads;
+    Expr kv_head = h / heads_per_kv_head;
 
     // Keys past Nk exist only in the last, ragged chunk: they are not visible
     // (kv_len ≤ Nk is checked by the runtime), and clamping keeps their
@@ -252,6 +253,7 @@ class LinearAttention : public Generator<LinearAttention> {
     s.causal = causal;
     s.feature_map = feature_map;
     s.dense_features = dense_features(q, k, v, out);
+    s.heads_per_kv_head = heads_per_kv_head;
     s.head_dim = head_dim;
     s.value_dim = value_dim;
     s.keys_per_chunk = C;

@@ -59,6 +59,8 @@ struct LinearAttentionStages {
   Halide::Expr causal, feature_map;
   // True when q, k, v and out all have unit stride along features.
   Halide::Expr dense_features;
+  // Hq / Hkv: the query heads that share one kv head's φ(K)ᵀV.
+  Halide::Expr heads_per_kv_head;
 
   int head_dim = 0;  // 0: any; else D is this constant
   int value_dim = 0; // likewise Dv
