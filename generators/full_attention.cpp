@@ -13,7 +13,9 @@
 // so no Nq×Nk matrix ever exists. A row that sees no key has sum 0 and
 // yields 0. Scores are base-2 logits, scale·log2(e)·q·k (q is scaled once
 // per block), so each weight is 2^(logit − max). The caller picks the max
-// each tile's weights are taken relative to (`skip_hidden_tiles`):
+// each tile's weights are taken relative to (`skip_hidden_tiles`), and the
+// pipeline takes the first path anyway where the second's larger tiles
+// would not pay (`own_max_path`):
 //  - its own max: the merge rescales per (value feature, row), since the
 //    state then carries the max, but a block visits only the tiles one of its
 //    rows can see, so causal and padded calls do less work instead of just
@@ -90,11 +92,25 @@ class FullAttention : public Generator<FullAttention> {
       Tuple state = path.running(dv, i % Q, i / Q, h, b); // (context, [max,] sum)
       return online_softmax_result(state[0], state[state.size() - 1]);
     };
-    out(dv, i, h, b) = select(skip_hidden_tiles, result(s.own_max), result(s.running_max));
+    // The running-max path's tiles may be larger (running_max_keys_per_tile).
+    // Where they would pad Nk with more keys than the own-max path's, or
+    // hold every key in one tile, they cost more than the cheaper merges
+    // win (2 threads, H·N² constant, own-max ÷ running-max: N=128 0.64,
+    // N=256 0.84, N=384 0.70, N=1025 0.89; N=512 to 1024 within 1.5%).
+    const int own_max_tile = keys_per_tile;
+    const int running_max_tile = running_max_keys_per_tile > 0 ? int(running_max_keys_per_tile) : own_max_tile;
+    auto padded_keys = [&](int tile) { return (shape.keys + tile - 1) / tile * tile; };
+    Expr own_max_path = skip_hidden_tiles;
+    if (running_max_tile != own_max_tile) {
+      Expr running_max_pays = padded_keys(running_max_tile) <= padded_keys(own_max_tile) &&
+                              shape.keys > running_max_tile;
+      own_max_path = own_max_path || !running_max_pays;
+    }
+    out(dv, i, h, b) = select(own_max_path, result(s.own_max), result(s.running_max));
     s.out = out; // the schedule places the output itself: no intermediate copy of it
 
     s.causal = causal;
-    s.skip_hidden_tiles = skip_hidden_tiles;
+    s.own_max_path = own_max_path;
     s.dense_features = dense_features(q, k, v, out);
     s.head_dim = head_dim;
     s.value_dim = value_dim;

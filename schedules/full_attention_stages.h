@@ -64,9 +64,10 @@ struct FullAttentionStages {
   // The causal flag: the schedule may give causal calls their own code, in
   // which the tile-skipping condition is simple enough to bound loops with.
   Halide::Expr causal;
-  // The caller's choice of path: true takes own_max, false running_max
-  // (which masks no key before Nk: only for calls that hide none).
-  Halide::Expr skip_hidden_tiles;
+  // Which path a call takes: true own_max (the caller's skip_hidden_tiles,
+  // or a call that running_max's larger tiles would not pay for), false
+  // running_max (which masks no key before Nk: only for calls that hide none).
+  Halide::Expr own_max_path;
 
   int head_dim = 0;  // 0: any; else D is this constant
   int value_dim = 0; // likewise Dv

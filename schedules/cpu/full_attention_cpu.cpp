@@ -123,11 +123,11 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   // tile max and weights then need no mask. Every copy exists once for long
   // calls and once for the rest, so keys_in_panels is known in each, and it
   // regroups k or does not.
-  for (const Expr &calls : {s.dense_features && s.skip_hidden_tiles && s.causal,
-                            s.dense_features && s.skip_hidden_tiles, s.skip_hidden_tiles}) {
+  for (const Expr &calls : {s.dense_features && s.own_max_path && s.causal,
+                            s.dense_features && s.own_max_path, s.own_max_path}) {
     s.out.specialize(calls).specialize(s.keys_in_panels);
   }
-  // From here on skip_hidden_tiles is false: the running-max path.
+  // From here on own_max_path is false: the running-max path.
   auto running_max_copies = [&](Stage calls) {
     calls.specialize(s.dense_features && s.running_max.keys_fill_tiles);
     calls.specialize(s.dense_features);

@@ -1,7 +1,9 @@
 // The causal mask is aligned bottom-right, key lengths cut each batch's keys,
 // and a row that sees no key is zero, never NaN. Calls that hide keys
 // (causal, or some kv_len < Nk) take the kernel's tile-skipping path, the
-// others its running-max path: both are checked here.
+// others its running-max path where its larger tiles pay (on AVX-512, Nk
+// over 256 and padded no more than to the next multiple of 128, as 700 and
+// 768 below), else the tile-skipping path too: all are checked here.
 #include <gtest/gtest.h>
 
 #include "full_attention_check.hpp"
