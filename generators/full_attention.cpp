@@ -95,8 +95,9 @@ class FullAttention : public Generator<FullAttention> {
     // The running-max path's tiles may be larger (running_max_keys_per_tile).
     // Where they would pad Nk with more keys than the own-max path's, or
     // hold every key in one tile, they cost more than the cheaper merges
-    // win (2 threads, H·N² constant, own-max ÷ running-max: N=128 0.64,
-    // N=256 0.84, N=384 0.70, N=1025 0.89; N=512 to 1024 within 1.5%).
+    // win (H·N² constant, own-max ÷ running-max, 2 threads: N=128 0.64,
+    // N=384 0.70, N=1025 0.89, N=512 to 1024 within 1.5%; one thread:
+    // N=256 0.83).
     const int own_max_tile = keys_per_tile;
     const int running_max_tile = running_max_keys_per_tile > 0 ? int(running_max_keys_per_tile) : own_max_tile;
     auto padded_keys = [&](int tile) { return (shape.keys + tile - 1) / tile * tile; };

@@ -37,8 +37,8 @@ using Pipeline = int (*)(const void *user_context, halide_buffer_t *q, halide_bu
 
 // Whether some query cannot see some key: then the pipeline must take its
 // tile-skipping path, which visits only the key tiles each block can see;
-// else it takes the running-max path (every tile, cheaper merges), which
-// masks no key before Nk.
+// else it may take the running-max path (every tile, cheaper merges), which
+// masks no key before Nk, and does where that path's tiles pay.
 bool hides_keys(bool causal, const af_tensor &kv_len, int64_t batch, int64_t keys) {
   if (causal) return true;
   if (kv_len.data == nullptr) return false;
