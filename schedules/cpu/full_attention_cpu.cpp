@@ -15,8 +15,8 @@
 // features innermost too, so out needs no transpose.
 //
 // Loop nest, outermost first:
-//   b, h: long calls: k into panels of `keys_per_register_block`
-//         keys (parallel);
+//   b, h (h parallel for calls of at most four query blocks): long calls:
+//         k into panels of `keys_per_register_block` keys (parallel);
 //   query block (parallel): transpose the block's q rows (rows innermost);
 //   key tile (own-max path: only those the block can see):
 //     scores   rows × keys   register blocks of all rows × `keys_per_register_block`
@@ -125,9 +125,11 @@ void schedule_full_attention_cpu(FullAttentionStages &s, const FullAttentionCpuT
   // regroups k or does not.
   // Calls of a few query blocks (N=128 is 3 blocks of 48 rows) also run
   // heads in parallel: one head at a time splits its few unequal blocks over
-  // the threads and starts and joins a loop per head (N=128 H=512: 0.76 of
+  // the threads and starts and joins a loop per head (N=128 H=512: 0.74 of
   // the time). Longer calls keep to one head at a time, whose k and v the
-  // threads then share (heads in parallel: N=512 1.04, N=4096 1.03).
+  // threads then share (heads in parallel: N=512 1.04, N=4096 1.03). Such
+  // calls never read k's panels; saying so in the condition lets this copy
+  // drop the panel branch of q·k's loads.
   const Expr few_query_blocks = s.out.output_buffer().dim(1).extent() <= 4 * s.queries_per_block;
   s.out.specialize(s.dense_features && s.own_max_path && !s.keys_in_panels && few_query_blocks).parallel(s.h);
   for (const Expr &calls : {s.dense_features && s.own_max_path && s.causal,
