@@ -17,7 +17,9 @@
 //   causal (query i sees keys j ≤ p_i = i + Nk − Nq, bottom-right aligned):
 //     the same sums over j ≤ p_i only: whole earlier segments and chunks
 //     from two levels of exclusive prefix sums, the query's own chunk summed
-//     exactly, pair by pair.
+//     exactly, pair by pair. Chunks follow the query rows: query i is row
+//     i mod C of chunk i / C, whose keys are p_{cC} .. p_{cC+C−1}, so row r
+//     sees its chunk's keys 0..r.
 //     softmax + causal is not defined here (the plugin rejects it): a causal
 //     softmax over keys would renormalise every feature per query prefix,
 //     which is neither lucidrains' bucketed form nor a prefix sum.
@@ -75,14 +77,16 @@ class LinearAttention : public Generator<LinearAttention> {
     const Expr heads_per_kv_head = shape.query_heads / shape.kv_heads;
     Expr kv_head = h / heads_per_kv_head;
 
-    // Keys past Nk exist only in the last, ragged chunk: they are not visible
-    // (kv_len ≤ Nk is checked by the runtime), and clamping keeps their
-    // unused loads inside k, v and key_mask. Rows past Nq exist only in a
-    // schedule's ragged query tile, which out never stores.
+    // Keys past Nk exist only in the last, ragged chunk, and causal chunks
+    // start before key 0 when Nq > Nk: such keys are not visible (kv_len ≤ Nk
+    // is checked by the runtime), and clamping keeps their unused loads
+    // inside k, v and key_mask. Rows past Nq exist only in a schedule's
+    // ragged query tile, which out never stores.
     Expr key = min(j, shape.keys - 1);
     Expr query = min(i, shape.queries - 1);
+    auto clamp_key = [&](const Expr &key_index) { return clamp(key_index, 0, shape.keys - 1); };
     auto is_visible = [&](const Expr &key_index) {
-      return key_index < kv_len(b) && key_mask(min(key_index, shape.keys - 1), b) != 0;
+      return key_index >= 0 && key_index < kv_len(b) && key_mask(clamp_key(key_index), b) != 0;
     };
     Expr visible = is_visible(j);
 
@@ -150,26 +154,35 @@ class LinearAttention : public Generator<LinearAttention> {
                              select(softmax, 1.0f, s.key_sum(features_for_normaliser, kv_head, b));
     s.inverse_normaliser(i, h, b) = 1.0f / s.normaliser(i, h, b);
 
-    // Causal (elu1 and relu; the plugin rejects softmax + causal). Keys are
-    // cut into chunks of C and chunks into segments of S chunks. A query in
-    // chunk c of segment σ sees: every key of earlier segments (an exclusive
+    // Causal (elu1 and relu; the plugin rejects softmax + causal). Query
+    // rows are cut into chunks of C and chunks into segments of S chunks;
+    // chunk c holds the keys offset + cC .. offset + cC + C − 1, where
+    // offset = Nk − Nq, and a segment the keys of its chunks. A query in
+    // chunk c of segment σ sees: every key before its segment (an exclusive
     // scan of per-segment sums), the earlier chunks of its own segment (a
     // scan within the segment, starting from the segment's prefix), and the
-    // keys of its own chunk up to p_i, pair by pair. Segments make the scan
-    // state O(N/(C·S) + S) per head instead of one state per chunk, and let
-    // segments run in parallel.
+    // keys of its own chunk up to its own row, pair by pair. The keys before
+    // the offset (Nk > Nq), seen by every query, fill spans of S·C keys with
+    // negative indices, which the scan over segments starts with. Segments
+    // make the scan state O(N/(C·S) + S) per head instead of one state per
+    // chunk, and let segments run in parallel. Chunking the rows rather than
+    // the keys keeps a block of rows in one chunk, whatever the offset, so
+    // they share its prefix and its keys' loads.
     const int S = chunks_per_segment;
     const int segment_keys = C * S;
-    const Expr segments = (shape.keys + segment_keys - 1) / segment_keys;
+    const Expr offset = shape.keys - shape.queries;
+    const Expr segments = (shape.queries + segment_keys - 1) / segment_keys;
+    const Expr leading_spans = (max(offset, 0) + segment_keys - 1) / segment_keys;
     Var &sg = s.segment;
-    s.causal_features_k(d, j, g, b) = select(!visible, 0.0f, elementwise_feature(k_value, elu1));
+    Expr causal_k_value = k(d, clamp_key(j), g, b);
+    s.causal_features_k(d, j, g, b) = select(!visible, 0.0f, elementwise_feature(causal_k_value, elu1));
 
-    define_span_sums(s.segment_context, s.segment_key_sum, sg, segment_keys, kv_head, s.over_segment_keys_context,
-                     s.over_segment_keys_sum);
+    define_span_sums(s.segment_context, s.segment_key_sum, sg, segment_keys, offset, kv_head,
+                     s.over_segment_keys_context, s.over_segment_keys_sum);
 
-    const Expr scanned_segments = select(causal, segments - 1, 0);
-    RDom segments_for_context(0, scanned_segments, "over_segments_context");
-    RDom segments_for_sum(0, scanned_segments, "over_segments_sum");
+    const Expr scanned_segments = select(causal, leading_spans + segments - 1, 0);
+    RDom segments_for_context(-leading_spans, scanned_segments, "over_segments_context");
+    RDom segments_for_sum(-leading_spans, scanned_segments, "over_segments_sum");
     s.segment_prefix_context(dv, d, sg, h, b) = 0.0f;
     s.segment_prefix_context(dv, d, segments_for_context + 1, h, b) =
         s.segment_prefix_context(dv, d, segments_for_context, h, b) +
@@ -178,17 +191,17 @@ class LinearAttention : public Generator<LinearAttention> {
     s.segment_prefix_key_sum(d, segments_for_sum + 1, h, b) =
         s.segment_prefix_key_sum(d, segments_for_sum, h, b) + s.segment_key_sum(d, segments_for_sum, h, b);
 
-    define_span_sums(s.chunk_context, s.chunk_key_sum, c, C, kv_head, s.over_chunk_keys_context,
+    define_span_sums(s.chunk_context, s.chunk_key_sum, c, C, offset, kv_head, s.over_chunk_keys_context,
                      s.over_chunk_keys_sum);
     RDom chunks_for_context(0, S - 1, "over_chunks_context");
     RDom chunks_for_sum(0, S - 1, "over_chunks_sum");
-    // Only chunks that hold a key: the last segment of a short call scans
+    // Only chunks that hold a row: the last segment of a short call scans
     // its own chunks, not S − 1 chunks of padding (1.5 times the time at
-    // N = 300). The chunks past the end are then never written; no row reads
-    // them (a row's chunk holds its last key, and rows stop at Nq).
+    // N = 300). The chunks past the end are then never written, and no row
+    // reads them.
     Expr context_chunk = sg * S + chunks_for_context, sum_chunk = sg * S + chunks_for_sum;
-    chunks_for_context.where((context_chunk + 1) * C < shape.keys);
-    chunks_for_sum.where((sum_chunk + 1) * C < shape.keys);
+    chunks_for_context.where((context_chunk + 1) * C < shape.queries);
+    chunks_for_sum.where((sum_chunk + 1) * C < shape.queries);
     // The scan starts from the segment's prefix at chunk 0; every later chunk
     // is written by the scan before it is read, so none needs a first value.
     s.prefix_context(dv, d, c, sg, h, b) = undef<float>();
@@ -201,17 +214,19 @@ class LinearAttention : public Generator<LinearAttention> {
     s.prefix_key_sum(d, chunks_for_sum + 1, sg, h, b) =
         s.prefix_key_sum(d, chunks_for_sum, sg, h, b) + s.chunk_key_sum(d, sum_chunk, h, b);
 
-    Expr last_key = i + shape.keys - shape.queries; // p_i; < 0: the row sees no key
-    Expr query_chunk = select(causal, max(last_key, 0) / C, 0);
+    // A row whose last key comes before key 0 (p_i < 0) finds no visible
+    // key in its chunk or before it: it sums nothing and yields 0.
+    Expr query_chunk = select(causal, i / C, 0);
+    Expr row_in_chunk = i - query_chunk * C, first_chunk_key = query_chunk * C + offset;
     Expr chunk_in_segment = query_chunk % S, query_segment = query_chunk / S;
     RDom features_for_scores(0, shape.features, "over_features_scores");
     s.chunk_scores(r, i, h, b) = 0.0f;
     s.chunk_scores(r, i, h, b) += s.features_q(features_for_scores, i, h, b) *
-                                  s.causal_features_k(features_for_scores, query_chunk * C + r, kv_head, b);
+                                  s.causal_features_k(features_for_scores, first_chunk_key + r, kv_head, b);
     RDom chunk_keys_for_numerator(0, C, "over_chunk_keys_numerator");
     RDom chunk_keys_for_normaliser(0, C, "over_chunk_keys_normaliser");
     auto own_chunk_score = [&](const Expr &key_in_chunk) {
-      return select(query_chunk * C + key_in_chunk <= last_key, s.chunk_scores(key_in_chunk, i, h, b), 0.0f);
+      return select(key_in_chunk <= row_in_chunk, s.chunk_scores(key_in_chunk, i, h, b), 0.0f);
     };
     RDom features_for_prefix(0, shape.features, "over_features_prefix");
     RDom features_for_prefix_sum(0, shape.features, "over_features_prefix_sum");
@@ -219,7 +234,7 @@ class LinearAttention : public Generator<LinearAttention> {
     s.causal_numerator(dv, i, h, b) +=
         s.features_q(features_for_prefix, i, h, b) *
         s.prefix_context(dv, features_for_prefix, chunk_in_segment, query_segment, h, b);
-    Expr own_key = min(query_chunk * C + chunk_keys_for_numerator, shape.keys - 1);
+    Expr own_key = clamp_key(first_chunk_key + chunk_keys_for_numerator);
     s.causal_numerator(dv, i, h, b) += own_chunk_score(chunk_keys_for_numerator) * v(dv, own_key, kv_head, b);
     s.causal_normaliser(i, h, b) = eps;
     s.causal_normaliser(i, h, b) +=
@@ -232,6 +247,9 @@ class LinearAttention : public Generator<LinearAttention> {
     // that sees no key yields 0, never NaN.
     out(dv, i, h, b) = select(causal, s.causal_numerator(dv, i, h, b) * s.causal_inverse_normaliser(i, h, b),
                               s.numerator(dv, i, h, b) * s.inverse_normaliser(i, h, b));
+    // The plugins' buffers start at 0. Knowing it, Halide can prove that a
+    // block of rows at a multiple of its size lies in one causal chunk.
+    out.dim(1).set_min(0);
     s.out = out; // the schedule places the output itself: no intermediate copy of it
 
     s.over_features_max = features_for_max.x;
@@ -273,21 +291,22 @@ class LinearAttention : public Generator<LinearAttention> {
     return select(elu1, select(x > 0.0f, x + 1.0f, exp_nonpositive(x)), max(x, 0.0f));
   }
 
-  // Σ φ(k) ⊗ v and Σ φ(k) over the `length` keys of span n (keys n·length
-  // onwards), per query head h: the causal path takes them per segment and
-  // per chunk. Keys past Nk are not visible (φ = 0); their v loads are clamped.
-  void define_span_sums(Func &context, Func &key_sum, const Var &span, int length, const Expr &kv_head,
-                        RVar &context_keys, RVar &sum_keys) {
+  // Σ φ(k) ⊗ v and Σ φ(k) over the `length` keys of span n (keys
+  // first + n·length onwards), per query head h: the causal path takes them
+  // per segment and per chunk. Keys outside 0..Nk − 1 are not visible
+  // (φ = 0); their v loads are clamped.
+  void define_span_sums(Func &context, Func &key_sum, const Var &span, int length, const Expr &first,
+                        const Expr &kv_head, RVar &context_keys, RVar &sum_keys) {
     const Expr keys = k.dim(1).extent();
     RDom keys_for_context(0, length, context.name() + "_keys");
     RDom keys_for_sum(0, length, key_sum.name() + "_keys");
     Var &d = s.d, &dv = s.dv, &h = s.h, &b = s.b;
-    Expr context_key = span * length + keys_for_context;
+    Expr context_key = first + span * length + keys_for_context;
     context(dv, d, span, h, b) = 0.0f;
     context(dv, d, span, h, b) +=
-        s.causal_features_k(d, context_key, kv_head, b) * v(dv, min(context_key, keys - 1), kv_head, b);
+        s.causal_features_k(d, context_key, kv_head, b) * v(dv, clamp(context_key, 0, keys - 1), kv_head, b);
     key_sum(d, span, h, b) = 0.0f;
-    key_sum(d, span, h, b) += s.causal_features_k(d, span * length + keys_for_sum, kv_head, b);
+    key_sum(d, span, h, b) += s.causal_features_k(d, first + span * length + keys_for_sum, kv_head, b);
     context_keys = keys_for_context.x;
     sum_keys = keys_for_sum.x;
   }

@@ -25,8 +25,8 @@ TEST(LinearAttention, NonCausalTileBoundaries) {
 }
 
 TEST(LinearAttention, ChunkBoundaries) {
-  // Tuned chunks are 32 or 64 keys; lengths on and around multiples, and
-  // causal offsets (Nk − Nq) that put queries mid-chunk.
+  // Tuned chunks are 32 or 64 rows; lengths on and around multiples, and
+  // causal offsets (Nk − Nq) that are not, so chunks' keys start mid-way.
   for (int64_t n : {63, 64, 65, 127, 128, 129, 257}) {
     check_linear_attention({.shape = {1, 1, 1, n, n, 32, 32}, .feature_map = FeatureMap::Relu, .causal = true});
   }
@@ -35,15 +35,17 @@ TEST(LinearAttention, ChunkBoundaries) {
 }
 
 TEST(LinearAttention, CausalSegmentBoundaries) {
-  // The causal scan has two levels: segments of 32 chunks (1024 keys when
-  // tuned chunks are 32; 2048 on the 64-key baseline), then chunks within the
-  // query's segment. Lengths around segment multiples, queries that start
-  // mid-segment (Nk − Nq not a multiple of it), rows that see no key, padded
+  // The causal scan has two levels: segments of 32 chunks (1024 rows when
+  // tuned chunks are 32; 2048 on the 64-row baseline), then chunks within the
+  // query's segment. Lengths around segment multiples, offsets (Nk − Nq) that
+  // are not a multiple of it, keys before the first segment's (seen by every
+  // query: one span of them, then several), rows that see no key, padded
   // batches and shared kv heads.
   for (int64_t n : {1023, 1024, 1025, 2049, 4100}) {
     check_linear_attention({.shape = {1, 1, 1, n, n, 8, 8}, .feature_map = FeatureMap::Elu1, .causal = true});
   }
   check_linear_attention({.shape = {1, 2, 2, 700, 2100, 16, 16}, .feature_map = FeatureMap::Relu, .causal = true});
+  check_linear_attention({.shape = {1, 2, 2, 5, 5000, 16, 16}, .feature_map = FeatureMap::Elu1, .causal = true});
   check_linear_attention({.shape = {1, 2, 2, 2100, 1500, 16, 16}, .feature_map = FeatureMap::Elu1, .causal = true});
   check_linear_attention(
       {.shape = {2, 4, 2, 1100, 1100, 64, 64}, .feature_map = FeatureMap::Elu1, .causal = true, .kv_len = {900, 1100}});
