@@ -177,22 +177,21 @@ class LinearAttention : public Generator<LinearAttention> {
     Expr causal_k_value = k(d, clamp_key(j), g, b);
     s.causal_features_k(d, j, g, b) = select(!visible, 0.0f, elementwise_feature(causal_k_value, elu1));
 
-    define_span_sums(s.segment_context, s.segment_key_sum, sg, segment_keys, offset, kv_head,
-                     s.over_segment_keys_context, s.over_segment_keys_sum);
+    define_span_sums(s.segment_context, s.segment_key_sum, sg, segment_keys, offset, s.over_segment_keys_context,
+                     s.over_segment_keys_sum);
 
     const Expr scanned_segments = select(causal, leading_spans + segments - 1, 0);
     RDom segments_for_context(-leading_spans, scanned_segments, "over_segments_context");
     RDom segments_for_sum(-leading_spans, scanned_segments, "over_segments_sum");
-    s.segment_prefix_context(dv, d, sg, h, b) = 0.0f;
-    s.segment_prefix_context(dv, d, segments_for_context + 1, h, b) =
-        s.segment_prefix_context(dv, d, segments_for_context, h, b) +
-        s.segment_context(dv, d, segments_for_context, h, b);
-    s.segment_prefix_key_sum(d, sg, h, b) = 0.0f;
-    s.segment_prefix_key_sum(d, segments_for_sum + 1, h, b) =
-        s.segment_prefix_key_sum(d, segments_for_sum, h, b) + s.segment_key_sum(d, segments_for_sum, h, b);
+    s.segment_prefix_context(dv, d, sg, g, b) = 0.0f;
+    s.segment_prefix_context(dv, d, segments_for_context + 1, g, b) =
+        s.segment_prefix_context(dv, d, segments_for_context, g, b) +
+        s.segment_context(dv, d, segments_for_context, g, b);
+    s.segment_prefix_key_sum(d, sg, g, b) = 0.0f;
+    s.segment_prefix_key_sum(d, segments_for_sum + 1, g, b) =
+        s.segment_prefix_key_sum(d, segments_for_sum, g, b) + s.segment_key_sum(d, segments_for_sum, g, b);
 
-    define_span_sums(s.chunk_context, s.chunk_key_sum, c, C, offset, kv_head, s.over_chunk_keys_context,
-                     s.over_chunk_keys_sum);
+    define_span_sums(s.chunk_context, s.chunk_key_sum, c, C, offset, s.over_chunk_keys_context, s.over_chunk_keys_sum);
     RDom chunks_for_context(0, S - 1, "over_chunks_context");
     RDom chunks_for_sum(0, S - 1, "over_chunks_sum");
     // Only chunks that hold a row: the last segment of a short call scans
@@ -204,15 +203,15 @@ class LinearAttention : public Generator<LinearAttention> {
     chunks_for_sum.where((sum_chunk + 1) * C < shape.queries);
     // The scan starts from the segment's prefix at chunk 0; every later chunk
     // is written by the scan before it is read, so none needs a first value.
-    s.prefix_context(dv, d, c, sg, h, b) = undef<float>();
-    s.prefix_context(dv, d, 0, sg, h, b) = s.segment_prefix_context(dv, d, sg, h, b);
-    s.prefix_context(dv, d, chunks_for_context + 1, sg, h, b) =
-        s.prefix_context(dv, d, chunks_for_context, sg, h, b) +
-        s.chunk_context(dv, d, context_chunk, h, b);
-    s.prefix_key_sum(d, c, sg, h, b) = undef<float>();
-    s.prefix_key_sum(d, 0, sg, h, b) = s.segment_prefix_key_sum(d, sg, h, b);
-    s.prefix_key_sum(d, chunks_for_sum + 1, sg, h, b) =
-        s.prefix_key_sum(d, chunks_for_sum, sg, h, b) + s.chunk_key_sum(d, sum_chunk, h, b);
+    s.prefix_context(dv, d, c, sg, g, b) = undef<float>();
+    s.prefix_context(dv, d, 0, sg, g, b) = s.segment_prefix_context(dv, d, sg, g, b);
+    s.prefix_context(dv, d, chunks_for_context + 1, sg, g, b) =
+        s.prefix_context(dv, d, chunks_for_context, sg, g, b) +
+        s.chunk_context(dv, d, context_chunk, g, b);
+    s.prefix_key_sum(d, c, sg, g, b) = undef<float>();
+    s.prefix_key_sum(d, 0, sg, g, b) = s.segment_prefix_key_sum(d, sg, g, b);
+    s.prefix_key_sum(d, chunks_for_sum + 1, sg, g, b) =
+        s.prefix_key_sum(d, chunks_for_sum, sg, g, b) + s.chunk_key_sum(d, sum_chunk, g, b);
 
     // A row whose last key comes before key 0 (p_i < 0) finds no visible
     // key in its chunk or before it: it sums nothing and yields 0.
@@ -233,13 +232,13 @@ class LinearAttention : public Generator<LinearAttention> {
     s.causal_numerator(dv, i, h, b) = 0.0f;
     s.causal_numerator(dv, i, h, b) +=
         s.features_q(features_for_prefix, i, h, b) *
-        s.prefix_context(dv, features_for_prefix, chunk_in_segment, query_segment, h, b);
+        s.prefix_context(dv, features_for_prefix, chunk_in_segment, query_segment, kv_head, b);
     Expr own_key = clamp_key(first_chunk_key + chunk_keys_for_numerator);
     s.causal_numerator(dv, i, h, b) += own_chunk_score(chunk_keys_for_numerator) * v(dv, own_key, kv_head, b);
     s.causal_normaliser(i, h, b) = eps;
     s.causal_normaliser(i, h, b) +=
         s.features_q(features_for_prefix_sum, i, h, b) *
-        s.prefix_key_sum(features_for_prefix_sum, chunk_in_segment, query_segment, h, b);
+        s.prefix_key_sum(features_for_prefix_sum, chunk_in_segment, query_segment, kv_head, b);
     s.causal_normaliser(i, h, b) += own_chunk_score(chunk_keys_for_normaliser);
     s.causal_inverse_normaliser(i, h, b) = 1.0f / s.causal_normaliser(i, h, b);
 
@@ -292,21 +291,21 @@ class LinearAttention : public Generator<LinearAttention> {
   }
 
   // Σ φ(k) ⊗ v and Σ φ(k) over the `length` keys of span n (keys
-  // first + n·length onwards), per query head h: the causal path takes them
-  // per segment and per chunk. Keys outside 0..Nk − 1 are not visible
-  // (φ = 0); their v loads are clamped.
+  // first + n·length onwards), per kv head g, once for all the query heads
+  // that share it: the causal path takes them per segment and per chunk.
+  // Keys outside 0..Nk − 1 are not visible (φ = 0); their v loads are
+  // clamped.
   void define_span_sums(Func &context, Func &key_sum, const Var &span, int length, const Expr &first,
-                        const Expr &kv_head, RVar &context_keys, RVar &sum_keys) {
+                        RVar &context_keys, RVar &sum_keys) {
     const Expr keys = k.dim(1).extent();
     RDom keys_for_context(0, length, context.name() + "_keys");
     RDom keys_for_sum(0, length, key_sum.name() + "_keys");
-    Var &d = s.d, &dv = s.dv, &h = s.h, &b = s.b;
+    Var &d = s.d, &dv = s.dv, &g = s.g, &b = s.b;
     Expr context_key = first + span * length + keys_for_context;
-    context(dv, d, span, h, b) = 0.0f;
-    context(dv, d, span, h, b) +=
-        s.causal_features_k(d, context_key, kv_head, b) * v(dv, clamp(context_key, 0, keys - 1), kv_head, b);
-    key_sum(d, span, h, b) = 0.0f;
-    key_sum(d, span, h, b) += s.causal_features_k(d, first + span * length + keys_for_sum, kv_head, b);
+    context(dv, d, span, g, b) = 0.0f;
+    context(dv, d, span, g, b) += s.causal_features_k(d, context_key, g, b) * v(dv, clamp(context_key, 0, keys - 1), g, b);
+    key_sum(d, span, g, b) = 0.0f;
+    key_sum(d, span, g, b) += s.causal_features_k(d, first + span * length + keys_for_sum, g, b);
     context_keys = keys_for_context.x;
     sum_keys = keys_for_sum.x;
   }

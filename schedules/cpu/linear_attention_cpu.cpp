@@ -1,7 +1,7 @@
 // Linear attention on a multicore x86 CPU.
 //
 // Loop nest, outermost first:
-//   causal, before the queries: per segment and head (parallel), the
+//   causal, before the queries: per segment and kv head (parallel), the
 //     segment's φ(k), then its Σφ(k)⊗v in registers as below and its Σφ(k),
 //     then the exclusive scan over segments (one D×Dv state per segment);
 //   b and kv head (parallel): non-causal only: softmax's key max, then tile
@@ -9,12 +9,13 @@
 //     `feature_block` × Dv registers, over `keys_per_value_chunk` keys at
 //     a time so that v streams in evenly, then added to the head's sums
 //     (D×Dv, on the stack), once for all the query heads that share them;
-//   the query heads of that kv head, then the query rows of one segment
-//   (both parallel): causal only: φ(k)
-//     of the segment (computed features-innermost, a vector of keys at a
-//     time, then stored keys-innermost) and the scan over its chunks
-//     (one D×Dv state per chunk of the segment, in L2);
-//   query tile (parallel): φ(q) of the tile and its normalisers, then
+//   the query rows of one segment (parallel): causal only: φ(k) of the
+//     segment (computed features-innermost, a vector of keys at a time,
+//     then stored keys-innermost) and the scan over its chunks (one D×Dv
+//     state per chunk of the segment, in L2), once for all the query heads
+//     of the kv head;
+//   the query heads of that kv head, then the query tile (both parallel):
+//     φ(q) of the tile and its normalisers, then
 //     non-causal: per group of `row_block` rows, φ(q)ᵀcontext in
 //     `row_block` × Dv registers, written to out at once, so out's stores
 //     spread between the FMAs instead of coming in one burst per tile;
@@ -96,7 +97,7 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
       .split(ii, row_group, row_in_group, rows, TailStrategy::GuardWithIf)
       .split(s.h, kv_head, head_in_group, s.heads_per_kv_head, TailStrategy::GuardWithIf)
       .fuse(kv_head, s.b, kv_head_of_batch)
-      .reorder(s.dv, row_in_group, row_group, io, segment_of_rows, head_in_group, kv_head_of_batch)
+      .reorder(s.dv, row_in_group, row_group, io, head_in_group, segment_of_rows, kv_head_of_batch)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
       .parallel(kv_head_of_batch)
       .parallel(head_in_group)
@@ -172,27 +173,27 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   s.segment_context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   block_rows_by_values(s.segment_context.update(), s.dv, s.d, s.over_segment_keys_context, features, vector,
                        fixed_values);
-  s.segment_context.update().parallel(s.segment).parallel(s.h).parallel(s.b).specialize(s.dense_features);
+  s.segment_context.update().parallel(s.segment).parallel(s.g).parallel(s.b).specialize(s.dense_features);
   Func segment_features = s.causal_features_k.in({s.segment_context, s.segment_key_sum});
   segment_features.compute_at(s.segment_context, s.segment).vectorize(s.d, vector, TailStrategy::GuardWithIf);
   specialize_feature_maps(segment_features, s.feature_map, /*with_softmax=*/false);
   s.segment_key_sum.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf);
   s.segment_key_sum.update()
-      .reorder(s.d, s.over_segment_keys_sum, s.segment, s.h, s.b)
+      .reorder(s.d, s.over_segment_keys_sum, s.segment, s.g, s.b)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf)
       .parallel(s.segment)
-      .parallel(s.h)
+      .parallel(s.g)
       .parallel(s.b)
       .compute_with(s.segment_context.update(), s.segment);
   features_in_registers(s.segment_key_sum.update());
   s.segment_prefix_context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   s.segment_prefix_context.update()
-      .reorder(s.dv, s.d, s.over_segments_context, s.h, s.b)
+      .reorder(s.dv, s.d, s.over_segments_context, s.g, s.b)
       .vectorize(s.dv, vector, TailStrategy::GuardWithIf)
-      .parallel(s.h);
+      .parallel(s.g);
   s.segment_prefix_key_sum.compute_root().vectorize(s.d, vector, TailStrategy::GuardWithIf);
   s.segment_prefix_key_sum.update()
-      .reorder(s.d, s.over_segments_sum, s.h, s.b)
+      .reorder(s.d, s.over_segments_sum, s.g, s.b)
       .vectorize(s.d, vector, TailStrategy::GuardWithIf);
 
   // Causal, second level, per segment of query rows: φ(k) keys-innermost (so
