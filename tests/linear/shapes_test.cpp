@@ -66,6 +66,9 @@ TEST(LinearAttention, GroupedAndMultiQueryHeadsShareKeyValueHeads) {
   check_linear_attention({.shape = {1, 8, 2, 63, 100, 64, 64}, .feature_map = FeatureMap::Elu1, .causal = true});
   check_linear_attention({.shape = {2, 8, 1, 65, 65, 64, 64}, .feature_map = FeatureMap::Relu});
   check_linear_attention({.shape = {1, 4, 1, 100, 63, 32, 32}, .feature_map = FeatureMap::Relu, .causal = true});
+  // Causal sums are per kv head: several segments of rows, and keys before
+  // the first row's (Nk − Nq > 1024), shared by the heads of each group.
+  check_linear_attention({.shape = {2, 4, 2, 1300, 2500, 64, 64}, .feature_map = FeatureMap::Elu1, .causal = true});
 }
 
 TEST(LinearAttention, StridedMemoryAndPaddedRows) {
