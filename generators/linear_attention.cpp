@@ -77,9 +77,10 @@ class LinearAttention : public Generator<LinearAttention> {
     const Expr heads_per_kv_head = shape.query_heads / shape.kv_heads;
     Expr kv_head = h / heads_per_kv_head;
 
-    // Keys past Nk exist only in the last, ragged chunk, and causal chunks
-    // start before key 0 when Nq > Nk: such keys are not visible (kv_len ≤ Nk
-    // is checked by the runtime), and clamping keeps their unused loads
+    // Keys past Nk exist only in the last, ragged chunk, and keys before 0
+    // only in causal chunks when Nq > Nk and in the first causal span of
+    // the keys before the first row's: such keys are not visible (kv_len ≤
+    // Nk is checked by the runtime), and clamping keeps their unused loads
     // inside k, v and key_mask. Rows past Nq exist only in a schedule's
     // ragged query tile, which out never stores.
     Expr key = min(j, shape.keys - 1);

@@ -170,7 +170,8 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   // Causal, first level: per-segment sums, in parallel, then their scan.
   // The key sums run in the context sums' loop over segments and read the
   // same φ(k) of the segment: on their own they took φ(k) again, with its
-  // exps and a pass over k (0.96 of a causal call's time without them).
+  // exps and a pass over k (sharing it, a causal call takes 0.96 of the
+  // time).
   s.segment_context.compute_root().vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   block_rows_by_values(s.segment_context.update(), s.dv, s.d, s.over_segment_keys_context, features, vector,
                        fixed_values);
@@ -226,8 +227,8 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
     // The scan adds each chunk's φ(k)⊗v one block of `feature_block`
     // features at a time, the block's sums taken in registers right there:
     // a whole D×Dv sum per chunk was zeroed, stored and read back, three
-    // 16 KB passes per 32 keys on the store port (0.95 of a causal call's
-    // time without them).
+    // 16 KB passes per 32 keys on the store port (without them, a causal
+    // call takes 0.95 of the time).
     Var d_block("d_block"), d_in_block("d_in_block"), dv_vector("dv_vector"), dv_lane("dv_lane");
     s.prefix_context.update(1)
         .split(s.d, d_block, d_in_block, features, TailStrategy::GuardWithIf)
@@ -286,8 +287,8 @@ void schedule_linear_attention_cpu(LinearAttentionStages &s, const LinearAttenti
   block_rows_by_values(s.chunk_scores.update(), s.r, s.i, s.over_features_scores, rows, vector, true);
   // Per group of rows, as the non-causal numerator: the prefix's and the own
   // chunk's sums accumulate in the same registers and go to out at once,
-  // instead of through a tile-sized buffer between the two (0.93 of a
-  // causal call's time).
+  // instead of through a tile-sized buffer between the two (a causal call
+  // takes 0.93 of the time).
   s.causal_numerator.compute_at(s.out, row_group).vectorize(s.dv, vector, TailStrategy::GuardWithIf);
   if (fixed_values) store_on_stack(s.causal_numerator, {{s.dv, s.value_dim}, {s.i, rows}});
   block_rows_by_values(s.causal_numerator.update(0), s.dv, s.i, s.over_features_prefix, rows, vector,
