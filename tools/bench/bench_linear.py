@@ -14,7 +14,8 @@ memory read bandwidth), both limits measured by attnforge-peak in this run, over
 time. The bandwidth is DRAM's: a memory-bound case whose tensors fit in the last-level cache
 (at N = 4096 they are 64 MiB) could go past 100%.
 attnforge and both peers take turns on each case for --rounds rounds; the speed-ups are
-taken round by round.
+taken round by round. With two causal lengths or more it also prints the causal growth,
+T(N) / (N/N0 · T(N0)) against the shortest length N0 (1.00: exactly linear).
 """
 
 from __future__ import annotations
@@ -134,6 +135,20 @@ def roofline_note(arguments: argparse.Namespace, peak_gflops: float, bandwidth_g
             f"{balance:.1f}, so {bound} bounds every case")
 
 
+def causal_growth_note(results: list[CaseResult]) -> str | None:
+    """The issue's linearity figure: each causal time over the shortest causal case's time
+    scaled by length, T(N) / (N/N0 · T(N0)); 1.00 is exactly linear. The cases run one after
+    another, so a change in the host's load between them moves it."""
+    causal = sorted((r for r in results if r.causal), key=lambda r: r.seq)
+    if len(causal) < 2:
+        return None
+    base = causal[0]
+    ratios = ", ".join(
+        f"N={r.seq} {r.attnforge.median_ms / (r.seq / base.seq * base.attnforge.median_ms):.2f}"
+        for r in causal[1:])
+    return f"Causal growth, T(N) / (N/{base.seq} · T({base.seq})), 1.00 being linear: {ratios}"
+
+
 def main() -> int:
     arguments = parse_arguments()
     common.require_cli(arguments)
@@ -165,7 +180,10 @@ def main() -> int:
     fma_peak, bandwidth = (limit.best() for limit in limits)
     peak_gflops, bandwidth_gbps = fma_peak[common.FMA_PEAK.key], bandwidth[common.MEMORY_BANDWIDTH.key]
     table = results_table(arguments, results, peak_gflops, bandwidth_gbps)
+    growth = causal_growth_note(results)
     print(table)
+    if growth:
+        print(growth)
     if arguments.append:
         notes = [f"Shape: f32, B={arguments.batch} H={arguments.heads} D=Dv={arguments.head_dim}, Nq = Nk = N; "
                  f"{common.timing_note(arguments)}",
@@ -175,6 +193,8 @@ def main() -> int:
                  f"variant: {', '.join(f'`{v}`' for v in sorted(variants))}"]
         if torch:
             notes.append(f"Peer: {torch_peer.describe_torch(torch)}, lucidrains linear_attn / causal_linear_attn")
+        if growth:
+            notes.append(growth)
         common.append_report(arguments.append, common.run_header("Linear attention", notes), table)
     return 0
 
