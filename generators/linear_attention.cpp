@@ -170,15 +170,15 @@ class LinearAttention : public Generator<LinearAttention> {
     // the keys keeps a block of rows in one chunk, whatever the offset, so
     // they share its prefix and its keys' loads.
     const int S = chunks_per_segment;
-    const int segment_keys = C * S;
+    const int segment_length = C * S; // rows per segment, keys per span
     const Expr offset = shape.keys - shape.queries;
-    const Expr segments = (shape.queries + segment_keys - 1) / segment_keys;
-    const Expr leading_spans = (max(offset, 0) + segment_keys - 1) / segment_keys;
+    const Expr segments = (shape.queries + segment_length - 1) / segment_length;
+    const Expr leading_spans = (max(offset, 0) + segment_length - 1) / segment_length;
     Var &sg = s.segment;
     Expr causal_k_value = k(d, clamp_key(j), g, b);
     s.causal_features_k(d, j, g, b) = select(!visible, 0.0f, elementwise_feature(causal_k_value, elu1));
 
-    define_span_sums(s.segment_context, s.segment_key_sum, sg, segment_keys, offset, s.over_segment_keys_context,
+    define_span_sums(s.segment_context, s.segment_key_sum, sg, segment_length, offset, s.over_segment_keys_context,
                      s.over_segment_keys_sum);
 
     const Expr scanned_segments = select(causal, leading_spans + segments - 1, 0);
@@ -304,7 +304,8 @@ class LinearAttention : public Generator<LinearAttention> {
     Var &d = s.d, &dv = s.dv, &g = s.g, &b = s.b;
     Expr context_key = first + span * length + keys_for_context;
     context(dv, d, span, g, b) = 0.0f;
-    context(dv, d, span, g, b) += s.causal_features_k(d, context_key, g, b) * v(dv, clamp(context_key, 0, keys - 1), g, b);
+    context(dv, d, span, g, b) +=
+        s.causal_features_k(d, context_key, g, b) * v(dv, clamp(context_key, 0, keys - 1), g, b);
     key_sum(d, span, g, b) = 0.0f;
     key_sum(d, span, g, b) += s.causal_features_k(d, first + span * length + keys_for_sum, g, b);
     context_keys = keys_for_context.x;
