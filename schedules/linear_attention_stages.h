@@ -37,16 +37,18 @@ struct LinearAttentionStages {
   Halide::Func inverse_normaliser{"inverse_normaliser"}; // (i, h, b)
 
   // Causal: two-level prefix sums (segments, then chunks within the query's
-  // segment) plus an exact quadratic part within the query's own chunk.
+  // segment) plus an exact quadratic part within the query's own chunk. The
+  // sums are per kv head g, shared by its query heads; σ < 0 are the spans of
+  // keys before the first row's.
   Halide::Func causal_features_k{"causal_features_k"};           // φ(k), 0 if masked, (d, j, g, b)
-  Halide::Func segment_context{"segment_context"};               // Σ_segment φ(k)⊗v, (dv, d, σ, h, b)
-  Halide::Func segment_key_sum{"segment_key_sum"};               // Σ_segment φ(k), (d, σ, h, b)
-  Halide::Func segment_prefix_context{"segment_prefix_context"}; // Σ_{segments < σ}, (dv, d, σ, h, b)
-  Halide::Func segment_prefix_key_sum{"segment_prefix_key_sum"}; // (d, σ, h, b)
-  Halide::Func chunk_context{"chunk_context"};                   // Σ_chunk φ(k)⊗v, (dv, d, c, h, b)
-  Halide::Func chunk_key_sum{"chunk_key_sum"};                   // Σ_chunk φ(k), (d, c, h, b)
-  Halide::Func prefix_context{"prefix_context"};  // Σ over keys before chunk c of segment σ, (dv, d, c, σ, h, b)
-  Halide::Func prefix_key_sum{"prefix_key_sum"};  // (d, c, σ, h, b)
+  Halide::Func segment_context{"segment_context"};               // Σ_segment φ(k)⊗v, (dv, d, σ, g, b)
+  Halide::Func segment_key_sum{"segment_key_sum"};               // Σ_segment φ(k), (d, σ, g, b)
+  Halide::Func segment_prefix_context{"segment_prefix_context"}; // Σ_{segments < σ}, (dv, d, σ, g, b)
+  Halide::Func segment_prefix_key_sum{"segment_prefix_key_sum"}; // (d, σ, g, b)
+  Halide::Func chunk_context{"chunk_context"};                   // Σ_chunk φ(k)⊗v, (dv, d, c, g, b)
+  Halide::Func chunk_key_sum{"chunk_key_sum"};                   // Σ_chunk φ(k), (d, c, g, b)
+  Halide::Func prefix_context{"prefix_context"};  // Σ over keys before chunk c of segment σ, (dv, d, c, σ, g, b)
+  Halide::Func prefix_key_sum{"prefix_key_sum"};  // (d, c, σ, g, b)
   Halide::Func chunk_scores{"chunk_scores"};      // φ(q)·φ(k) in the query's chunk, (r, i, h, b)
   Halide::Func causal_numerator{"causal_numerator"};                   // (dv, i, h, b)
   Halide::Func causal_normaliser{"causal_normaliser"};                 // (i, h, b)
