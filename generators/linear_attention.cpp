@@ -83,9 +83,7 @@ class LinearAttention : public Generator<LinearAttention> {
     // Nk is checked by the runtime), and clamping keeps their unused loads
     // inside k, v and key_mask. Rows past Nq exist only in a schedule's
     // ragged query tile, which out never stores.
-    Expr key = min(j, shape.keys - 1);
     Expr query = min(i, shape.queries - 1);
-    auto clamp_key = [&](const Expr &key_index) { return clamp(key_index, 0, shape.keys - 1); };
     auto is_visible = [&](const Expr &key_index) {
       return key_index >= 0 && key_index < kv_len(b) && key_mask(clamp_key(key_index), b) != 0;
     };
@@ -108,7 +106,7 @@ class LinearAttention : public Generator<LinearAttention> {
     s.key_max(d, g, b) = select(softmax, Float(32).min(), 0.0f);
     s.key_max(d, g, b) = max(s.key_max(d, g, b), select(is_visible(keys_for_max), k(d, keys_for_max, g, b),
                                                         Float(32).min()));
-    Expr k_value = k(d, key, g, b);
+    Expr k_value = k(d, clamp_key(j), g, b);
     s.features_k(d, j, g, b) = select(!visible, 0.0f, softmax, exp_nonpositive(k_value - s.key_max(d, g, b)),
                                       elementwise_feature(k_value, elu1));
 
@@ -175,8 +173,7 @@ class LinearAttention : public Generator<LinearAttention> {
     const Expr segments = (shape.queries + segment_length - 1) / segment_length;
     const Expr leading_spans = (max(offset, 0) + segment_length - 1) / segment_length;
     Var &sg = s.segment;
-    Expr causal_k_value = k(d, clamp_key(j), g, b);
-    s.causal_features_k(d, j, g, b) = select(!visible, 0.0f, elementwise_feature(causal_k_value, elu1));
+    s.causal_features_k(d, j, g, b) = select(!visible, 0.0f, elementwise_feature(k_value, elu1));
 
     define_span_sums(s.segment_context, s.segment_key_sum, sg, segment_length, offset, s.over_segment_keys_context,
                      s.over_segment_keys_sum);
@@ -286,6 +283,10 @@ class LinearAttention : public Generator<LinearAttention> {
   void schedule() { schedules::schedule_linear_attention_cpu(s, cpu_tunables, get_target()); }
 
  private:
+  // A key index clamped into 0..Nk − 1, for the loads of keys that are not
+  // visible.
+  Expr clamp_key(const Expr &key_index) { return clamp(key_index, 0, k.dim(1).extent() - 1); }
+
   // The elementwise feature maps: elu(x) + 1 where `elu1`, else relu.
   static Expr elementwise_feature(const Expr &x, const Expr &elu1) {
     return select(elu1, select(x > 0.0f, x + 1.0f, exp_nonpositive(x)), max(x, 0.0f));
@@ -298,14 +299,12 @@ class LinearAttention : public Generator<LinearAttention> {
   // clamped.
   void define_span_sums(Func &context, Func &key_sum, const Var &span, int length, const Expr &first,
                         RVar &context_keys, RVar &sum_keys) {
-    const Expr keys = k.dim(1).extent();
     RDom keys_for_context(0, length, context.name() + "_keys");
     RDom keys_for_sum(0, length, key_sum.name() + "_keys");
     Var &d = s.d, &dv = s.dv, &g = s.g, &b = s.b;
     Expr context_key = first + span * length + keys_for_context;
     context(dv, d, span, g, b) = 0.0f;
-    context(dv, d, span, g, b) +=
-        s.causal_features_k(d, context_key, g, b) * v(dv, clamp(context_key, 0, keys - 1), g, b);
+    context(dv, d, span, g, b) += s.causal_features_k(d, context_key, g, b) * v(dv, clamp_key(context_key), g, b);
     key_sum(d, span, g, b) = 0.0f;
     key_sum(d, span, g, b) += s.causal_features_k(d, first + span * length + keys_for_sum, g, b);
     context_keys = keys_for_context.x;
