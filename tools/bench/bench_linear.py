@@ -13,7 +13,10 @@ Effective GB/s counts the minimum bytes (Q, K, V read once, O written once).
 memory read bandwidth), both limits measured by attnforge-peak in this run, over attnforge's
 time. The bandwidth is DRAM's: a memory-bound case whose tensors fit in the last-level cache
 (at N = 4096 they are 64 MiB) could go past 100%.
-attnforge and both peers take turns on each case for --rounds rounds; the speed-ups are
+Non-causal cases also time PyTorch's two matrix products alone, φ(K)ᵀV then φ(Q)·context
+by torch.matmul on φ(Q) and φ(K) computed beforehand: the whole call's FLOPs with none of its
+other work, a floor for any implementation built on PyTorch's matrix products.
+attnforge and the peers take turns on each case for --rounds rounds; the speed-ups are
 taken round by round. With two causal lengths or more it also prints the causal growth,
 T(N) / (N/N0 · T(N0)) against the shortest length N0 (1.00: exactly linear).
 """
@@ -35,6 +38,7 @@ class CaseResult:
     attnforge: common.Rounds
     eager: common.Rounds | None
     compiled: common.Rounds | None
+    matmuls: common.Rounds | None
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -74,27 +78,41 @@ def reference_functions(torch):
     return linear_attention, causal_linear_attention
 
 
-def torch_peers(torch, arguments, seq: int, causal: bool, compiled_cache: dict):
-    """(eager, compiled) measurements of the reference code on one case's fresh inputs;
-    compiled is None where torch.compile does not work here (with a warning why)."""
+def torch_peers(torch, arguments, seq: int, causal: bool, compiled_cache: dict) -> dict:
+    """Measurements of the reference code on one case's fresh inputs: "eager", "compiled"
+    (None where torch.compile does not work here, with a warning why) and, non-causal only,
+    "matmuls": its two matrix products alone."""
     shape = (arguments.batch, arguments.heads, seq, arguments.head_dim)
     q, k, v = (torch.randn(shape, dtype=torch.float32) for _ in range(3))
     function = reference_functions(torch)[1 if causal else 0]
 
-    def timed(callable_):
+    def timed(callable_, *inputs):
         def measure() -> common.Timing:
             with torch.inference_mode():
-                return common.time_calls(lambda: callable_(q, k, v), arguments.repeats, arguments.warmup)
+                return common.time_calls(lambda: callable_(*inputs), arguments.repeats, arguments.warmup)
         return measure
 
+    peers = {"eager": timed(function, q, k, v), "compiled": None, "matmuls": None}
     if causal not in compiled_cache:
         with torch.inference_mode():
             compiled_cache[causal] = torch_peer.compile_or_reason(torch, function, q, k, v)
     compiled_function, reason = compiled_cache[causal]
     if compiled_function is None:
         common.warn(f"torch.compile unavailable: {reason}")
-        return timed(function), None
-    return timed(function), timed(compiled_function)
+    else:
+        peers["compiled"] = timed(compiled_function, q, k, v)
+    if not causal:
+        # Into tensors allocated once, as attnforge's out is: a fresh 16 MB result per call
+        # would add its page faults to the products' time.
+        def matmuls(features_q, features_k_transposed, v, context, out):
+            torch.matmul(features_k_transposed, v, out=context)
+            torch.matmul(features_q, context, out=out)
+        with torch.inference_mode():
+            features_k_transposed = k.softmax(dim=-2).transpose(-1, -2).contiguous()
+            context = torch.empty(*shape[:2], arguments.head_dim, arguments.head_dim)
+            peers["matmuls"] = timed(matmuls, q.softmax(dim=-1), features_k_transposed, v, context,
+                                     torch.empty_like(q))
+    return peers
 
 
 def case_flops(arguments: argparse.Namespace, seq: int) -> float:
@@ -118,9 +136,10 @@ def results_table(arguments: argparse.Namespace, results: list[CaseResult], peak
                      f"{data_bytes / ms / 1e6:.1f}", f"{common.gflops(flops, ms):.1f}",
                      f"{100 * roofline_ms / ms:.0f}%",
                      common.ms_text(r.eager), common.speed_up_text(r.eager, r.attnforge),
-                     common.ms_text(r.compiled), common.speed_up_text(r.compiled, r.attnforge)])
+                     common.ms_text(r.compiled), common.speed_up_text(r.compiled, r.attnforge),
+                     common.ms_text(r.matmuls), common.speed_up_text(r.matmuls, r.attnforge)])
     headers = ["N", "causal", "attnforge ms", "GB/s", "GFLOP/s", "% of roofline", "torch eager ms",
-               "speed-up", "torch.compile ms", "speed-up"]
+               "speed-up", "torch.compile ms", "speed-up", "torch matmuls only ms", "speed-up"]
     return common.markdown_table(headers, rows)
 
 
@@ -169,12 +188,12 @@ def main() -> int:
                 variants.add(variant)
                 return timing
 
-            eager, compiled = (torch_peers(torch, arguments, seq, causal, compiled_cache) if torch
-                               else (None, None))
+            peers = torch_peers(torch, arguments, seq, causal, compiled_cache) if torch else {}
             rounds = common.measure_in_rounds(arguments.rounds, {
-                "attnforge": attnforge, "eager": eager or (lambda: None),
-                "compiled": compiled or (lambda: None)})
-            results.append(CaseResult(seq, causal, rounds["attnforge"], rounds["eager"], rounds["compiled"]))
+                "attnforge": attnforge,
+                **{name: peers.get(name) or (lambda: None) for name in ("eager", "compiled", "matmuls")}})
+            results.append(CaseResult(seq, causal, rounds["attnforge"], rounds["eager"], rounds["compiled"],
+                                      rounds["matmuls"]))
     for limit in limits:
         limit.measure()
     fma_peak, bandwidth = (limit.best() for limit in limits)
@@ -192,7 +211,9 @@ def main() -> int:
                  "attnforge: softmax feature map non-causal, elu1 causal; "
                  f"variant: {', '.join(f'`{v}`' for v in sorted(variants))}"]
         if torch:
-            notes.append(f"Peer: {torch_peer.describe_torch(torch)}, lucidrains linear_attn / causal_linear_attn")
+            notes.append(f"Peer: {torch_peer.describe_torch(torch)}, lucidrains linear_attn / causal_linear_attn; "
+                         "torch matmuls only (non-causal): φ(K)ᵀV and φ(Q)·context by torch.matmul on φ "
+                         "computed beforehand, the call's FLOPs without its softmaxes")
         if growth:
             notes.append(growth)
         common.append_report(arguments.append, common.run_header("Linear attention", notes), table)
