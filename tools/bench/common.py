@@ -82,6 +82,11 @@ def require_executable(path: Path, what: str, build_hint: str) -> Path:
     return path
 
 
+def threads_text(threads: int) -> str:
+    """"1 thread", "2 threads": for the reports' notes."""
+    return f"{threads} thread" if threads == 1 else f"{threads} threads"
+
+
 def tool_environment(threads: int) -> dict[str, str]:
     """The environment for attnforge's tools: Halide's thread pool sized like the peers'."""
     environment = dict(os.environ)
@@ -177,7 +182,7 @@ class SameRunLimit:
         measurement = run_json(command, self.threads)
         self.measurements.append(measurement)
         print(f"{self.limit.name}: {measurement[self.limit.key]:.1f} {self.limit.unit} "
-              f"({measurement['isa']}, {measurement['threads']} threads)", file=sys.stderr)
+              f"({measurement['isa']}, {threads_text(measurement['threads'])})", file=sys.stderr)
         return measurement
 
     def best(self) -> dict:
@@ -196,7 +201,7 @@ class SameRunLimit:
         command = " ".join(["attnforge-peak", *self.limit.peak_options, "--json"])
         return (f"{name} (same run, the higher of before and after the cases: {figures}): "
                 f"{best[self.limit.key]:.1f} {self.limit.unit}{self.limit.details(best)}, "
-                f"{best['isa']}, {best['threads']} threads (`{command}`)")
+                f"{best['isa']}, {threads_text(best['threads'])} (`{command}`)")
 
 
 def warn(message: str) -> None:
@@ -261,7 +266,7 @@ def timing_note(arguments: argparse.Namespace) -> str:
     """How a report's times and ratios were taken, for its notes."""
     return (f"each time: the median over {arguments.rounds} interleaved rounds of the median of "
             f"{arguments.repeats} calls after {arguments.warmup} warm-up; each ratio: the median "
-            f"of the round-by-round ratios (their range in brackets); {arguments.threads} threads "
+            f"of the round-by-round ratios (their range in brackets); {threads_text(arguments.threads)} "
             "for every peer")
 
 
