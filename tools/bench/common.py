@@ -82,9 +82,9 @@ def require_executable(path: Path, what: str, build_hint: str) -> Path:
     return path
 
 
-def threads_text(threads: int) -> str:
-    """"1 thread", "2 threads": for the reports' notes."""
-    return f"{threads} thread" if threads == 1 else f"{threads} threads"
+def counted(count: int, noun: str) -> str:
+    """"1 thread", "2 threads": a count and its noun, for the reports' notes."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def tool_environment(threads: int) -> dict[str, str]:
@@ -182,7 +182,7 @@ class SameRunLimit:
         measurement = run_json(command, self.threads)
         self.measurements.append(measurement)
         print(f"{self.limit.name}: {measurement[self.limit.key]:.1f} {self.limit.unit} "
-              f"({measurement['isa']}, {threads_text(measurement['threads'])})", file=sys.stderr)
+              f"({measurement['isa']}, {counted(measurement['threads'], 'thread')})", file=sys.stderr)
         return measurement
 
     def best(self) -> dict:
@@ -201,7 +201,7 @@ class SameRunLimit:
         command = " ".join(["attnforge-peak", *self.limit.peak_options, "--json"])
         return (f"{name} (same run, the higher of before and after the cases: {figures}): "
                 f"{best[self.limit.key]:.1f} {self.limit.unit}{self.limit.details(best)}, "
-                f"{best['isa']}, {threads_text(best['threads'])} (`{command}`)")
+                f"{best['isa']}, {counted(best['threads'], 'thread')} (`{command}`)")
 
 
 def warn(message: str) -> None:
@@ -264,10 +264,10 @@ def measure_in_rounds(rounds: int, measurements: dict[str, Callable[[], Timing |
 
 def timing_note(arguments: argparse.Namespace) -> str:
     """How a report's times and ratios were taken, for its notes."""
-    return (f"each time: the median over {arguments.rounds} interleaved rounds of the median of "
-            f"{arguments.repeats} calls after {arguments.warmup} warm-up; each ratio: the median "
-            f"of the round-by-round ratios (their range in brackets); {threads_text(arguments.threads)} "
-            "for every peer")
+    return (f"each time: the median over {counted(arguments.rounds, 'interleaved round')} of the median "
+            f"of {counted(arguments.repeats, 'call')} after {arguments.warmup} warm-up; each ratio: the "
+            "median of the round-by-round ratios (their range in brackets); "
+            f"{counted(arguments.threads, 'thread')} for every peer")
 
 
 # ---------------------------------------------------------------- figures

@@ -11,7 +11,7 @@ import logging
 import shutil
 from typing import Callable
 
-from common import BenchmarkError, threads_text
+from common import BenchmarkError, counted
 
 SETUP_HINT = "run tools/setup-bench.sh, then use .venv/bin/python"
 
@@ -29,7 +29,7 @@ def import_torch(threads: int):
 def describe_torch(torch) -> str:
     """e.g. 'torch 2.15.0+cu132, CPU capability AVX512, 2 threads'."""
     return (f"torch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}, "
-            f"{threads_text(torch.get_num_threads())}")
+            f"{counted(torch.get_num_threads(), 'thread')}")
 
 
 def compile_or_reason(torch, function: Callable, *sample_inputs) -> tuple[Callable | None, str]:
