@@ -41,8 +41,9 @@ void print_human(const FmaKernel &kernel, const PeakOptions &options, const Meas
   fmt::print("  best    {:8.1f} GFLOP/s  ({:.1f} per thread)\n", result.best_gflops,
              result.best_gflops / options.threads);
   fmt::print("  median  {:8.1f} GFLOP/s\n", result.median_gflops);
-  fmt::print("  {} repeats; each thread: {} rounds x {} FLOPs, best {:.3f} s\n", options.repeats,
-             options.iterations, kernel.flops_per_iteration, result.best.seconds);
+  fmt::print("  {} repeat{}; each thread: {} rounds x {} FLOPs, best {:.3f} s\n", options.repeats,
+             options.repeats == 1 ? "" : "s", options.iterations, kernel.flops_per_iteration,
+             result.best.seconds);
   if (result.best.cpu_share < busy_cpu_share)
     fmt::print("  warning: a thread had only {:.0f}% of a CPU: other work shares these cores, "
                "the peak is understated\n",

@@ -119,7 +119,7 @@ void print_human(const StreamKernel &kernel, const PeakOptions &options, const M
              "read, destination read for ownership and written; best {:.3f} s)\n",
              result.copy.best_gbps, result.copy.median_gbps, copy_bytes_per_float,
              result.copy.best.seconds);
-  fmt::print("  {} repeats of each; GB = 10^9 bytes\n", options.repeats);
+  fmt::print("  {} repeat{} of each; GB = 10^9 bytes\n", options.repeats, options.repeats == 1 ? "" : "s");
   if (smallest_cpu_share(result) < busy_cpu_share)
     fmt::print("  warning: a thread had only {:.0f}% of a CPU: other work shares these cores, "
                "the bandwidth is understated\n",
