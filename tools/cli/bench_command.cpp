@@ -5,18 +5,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <cstddef>
-#include <string>
-
 #include "command.hpp"
+#include "counted.hpp"
 #include "kernel_call.hpp"
 #include "problem_options.hpp"
 
 namespace attnforge::cli {
 namespace {
-
-// "1 call", "3 calls".
-std::string counted_calls(std::size_t count) { return fmt::format("{} call{}", count, count == 1 ? "" : "s"); }
 
 struct BenchOptions {
   ProblemOptions problem;
@@ -47,8 +42,8 @@ int bench_kernel(const GlobalOptions &global, const BenchOptions &options) {
     return 0;
   }
   print_call_summary(call, problem);
-  fmt::print("warm-up   {}\n", counted_calls(std::size_t(options.problem.warmup)));
-  fmt::print("median    {:.3f} ms over {}\n", timing.median_ms, counted_calls(timing.samples_ms.size()));
+  fmt::print("warm-up   {}\n", tools::counted(options.problem.warmup, "call"));
+  fmt::print("median    {:.3f} ms over {}\n", timing.median_ms, tools::counted(timing.samples_ms.size(), "call"));
   fmt::print("min       {:.3f} ms\n", timing.min_ms);
   fmt::print("rate      {}\n", rate ? fmt::format("{:.1f} GFLOP/s (at the median)", *rate)
                                     : "n/a (FLOP count unknown)");

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "counted.hpp"
 #include "fma_kernels.hpp"
 #include "isa_choice.hpp"
 #include "parallel_timing.hpp"
@@ -36,14 +37,13 @@ Measurement measure(const FmaKernel &kernel, const PeakOptions &options) {
 }
 
 void print_human(const FmaKernel &kernel, const PeakOptions &options, const Measurement &result) {
-  fmt::print("fp32 FMA peak, {} ({}), {} thread{}\n", kernel.isa, kernel.cpu_features,
-             options.threads, options.threads == 1 ? "" : "s");
+  fmt::print("fp32 FMA peak, {} ({}), {}\n", kernel.isa, kernel.cpu_features,
+             tools::counted(options.threads, "thread"));
   fmt::print("  best    {:8.1f} GFLOP/s  ({:.1f} per thread)\n", result.best_gflops,
              result.best_gflops / options.threads);
   fmt::print("  median  {:8.1f} GFLOP/s\n", result.median_gflops);
-  fmt::print("  {} repeat{}; each thread: {} rounds x {} FLOPs, best {:.3f} s\n", options.repeats,
-             options.repeats == 1 ? "" : "s", options.iterations, kernel.flops_per_iteration,
-             result.best.seconds);
+  fmt::print("  {}; each thread: {} rounds x {} FLOPs, best {:.3f} s\n", tools::counted(options.repeats, "repeat"),
+             options.iterations, kernel.flops_per_iteration, result.best.seconds);
   if (result.best.cpu_share < busy_cpu_share)
     fmt::print("  warning: a thread had only {:.0f}% of a CPU: other work shares these cores, "
                "the peak is understated\n",

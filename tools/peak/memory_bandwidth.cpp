@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <sys/mman.h>
 
+#include "counted.hpp"
 #include "isa_choice.hpp"
 #include "parallel_timing.hpp"
 #include "stream_kernels.hpp"
@@ -109,9 +110,8 @@ double smallest_cpu_share(const Measurement &result) {
 }
 
 void print_human(const StreamKernel &kernel, const PeakOptions &options, const Measurement &result) {
-  fmt::print("memory bandwidth, {} ({}), {} thread{}, {} MiB working set\n", kernel.isa,
-             kernel.cpu_features, options.threads, options.threads == 1 ? "" : "s",
-             result.working_set_bytes / mebibyte);
+  fmt::print("memory bandwidth, {} ({}), {}, {} MiB working set\n", kernel.isa, kernel.cpu_features,
+             tools::counted(options.threads, "thread"), result.working_set_bytes / mebibyte);
   fmt::print("  read  best {:8.1f} GB/s  median {:8.1f} GB/s  ({} bytes per float read; best {:.3f} s)\n",
              result.read.best_gbps, result.read.median_gbps, read_bytes_per_float,
              result.read.best.seconds);
@@ -119,7 +119,7 @@ void print_human(const StreamKernel &kernel, const PeakOptions &options, const M
              "read, destination read for ownership and written; best {:.3f} s)\n",
              result.copy.best_gbps, result.copy.median_gbps, copy_bytes_per_float,
              result.copy.best.seconds);
-  fmt::print("  {} repeat{} of each; GB = 10^9 bytes\n", options.repeats, options.repeats == 1 ? "" : "s");
+  fmt::print("  {} of each; GB = 10^9 bytes\n", tools::counted(options.repeats, "repeat"));
   if (smallest_cpu_share(result) < busy_cpu_share)
     fmt::print("  warning: a thread had only {:.0f}% of a CPU: other work shares these cores, "
                "the bandwidth is understated\n",
