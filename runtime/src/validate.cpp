@@ -153,14 +153,7 @@ class Validator {
 
   void check_output_memory() const {
     const TensorView &out = arguments_.out;
-    const std::vector<std::string> symbols = parse_symbolic_shape(spec_of("out").shape);
-    for (int dim = 0; dim < out.rank; ++dim) {
-      // Parallel kernels would race on elements that share an address.
-      if (out.strides[dim] == 0 && out.shape[dim] > 1) {
-        fail("argument 'out': dimension {} has stride 0, so different output elements would share memory",
-             symbols[dim]);
-      }
-    }
+    check_output_elements_apart(out, parse_symbolic_shape(spec_of("out").shape));
     const ByteSpan &out_span = spans_.at("out");
     for (const TensorInfo &spec : variant_.tensors) {
       if (spec.name == "out") continue;
@@ -169,6 +162,36 @@ class Validator {
       if (out_span.overlaps(spans_.at(spec.name))) {
         fail("argument 'out' overlaps the memory of argument '{}'; the output must not alias any input", spec.name);
       }
+    }
+  }
+
+  // Parallel kernels would race on output elements that share an address.
+  // Exact overlap detection for arbitrary strides is a hard problem; the
+  // rule here is the one every real layout keeps (dense, permuted, padded):
+  // in order of stride, each dimension steps past all the smaller-stride
+  // dimensions reach. A few interleaved layouts without overlap fail it too.
+  void check_output_elements_apart(const TensorView &out, const std::vector<std::string> &symbols) const {
+    std::vector<int> dims;
+    for (int dim = 0; dim < out.rank; ++dim) {
+      if (out.shape[dim] > 1) dims.push_back(dim);
+    }
+    std::stable_sort(dims.begin(), dims.end(), [&](int a, int b) { return out.strides[a] < out.strides[b]; });
+    unsigned __int128 reach = 0; // the largest offset the smaller-stride dimensions reach
+    std::optional<int> below;    // the largest-stride dimension checked so far
+    for (int dim : dims) {
+      const auto stride = static_cast<unsigned __int128>(out.strides[dim]);
+      if (stride == 0) {
+        fail("argument 'out': dimension {} has stride 0, so different output elements would share memory",
+             symbols[dim]);
+      }
+      if (stride <= reach) {
+        fail("argument 'out': dimension {} (stride {}) steps inside the reach of dimension {} (stride {}, extent "
+             "{}), so different output elements could share memory; each dimension's stride must exceed what the "
+             "smaller-stride dimensions reach",
+             symbols[dim], out.strides[dim], symbols[*below], out.strides[*below], out.shape[*below]);
+      }
+      reach += static_cast<unsigned __int128>(out.shape[dim] - 1) * stride;
+      below = dim;
     }
   }
 

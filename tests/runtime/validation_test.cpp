@@ -198,6 +198,21 @@ TEST_F(Validation, OutputWithZeroStrideOverSeveralElementsIsRejected) {
                       "argument 'out': dimension Nq has stride 0, so different output elements would share memory"));
 }
 
+TEST_F(Validation, OutputWhoseRowsOverlapIsRejected) {
+  arguments.out.strides[2] = 4; // row i + 1 starts halfway along row i's 8 elements
+  EXPECT_TRUE(rejects(kernel, arguments, problem, kInvalid,
+                      "argument 'out': dimension Nq (stride 4) steps inside the reach of dimension Dv (stride 1, "
+                      "extent 8), so different output elements could share memory"));
+}
+
+TEST_F(Validation, OutputWithHeadsInterleavedAlongTheSequenceIsAccepted) {
+  // [B, Nq, Hq, Dv] memory seen as [B, Hq, Nq, Dv]: strides out of order, no overlap.
+  const ToyShape &shape = problem.shape;
+  arguments.out = TensorView::contiguous(problem.out.data(), DType::F32, {shape.B, shape.Nq, shape.Hq, shape.Dv})
+                      .permuted({0, 2, 1, 3});
+  EXPECT_NO_THROW(kernel(arguments));
+}
+
 TEST_F(Validation, BroadcastInputWithZeroStrideIsAccepted) {
   arguments.k.strides[1] = 0; // both key heads read the same memory
   arguments.v.strides[1] = 0;
