@@ -19,7 +19,8 @@ struct CacheLineAllocator {
   CacheLineAllocator(const CacheLineAllocator<U> &) noexcept {}
 
   T *allocate(std::size_t count) { return static_cast<T *>(::operator new(count * sizeof(T), cache_line)); }
-  void deallocate(T *block, std::size_t count) noexcept { ::operator delete(block, count * sizeof(T), cache_line); }
+  // Unsized: clang declares the sized aligned delete only with -fsized-deallocation.
+  void deallocate(T *block, std::size_t) noexcept { ::operator delete(block, cache_line); }
 
   template <typename U>
   bool operator==(const CacheLineAllocator<U> &) const noexcept {
