@@ -3,12 +3,14 @@
 # Debian's development packages, then the project's own virtual environment
 # (.venv) with Halide 21 (its wheel carries the C++ SDK and CMake package),
 # CMake >= 3.28 and Ninja. Safe to run again: each step checks first.
+# Extra Debian packages a caller needs (tools/sanitize.sh: clang) may be
+# named as arguments.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/.venv"
 
 apt_packages=(build-essential python3-venv libfmt-dev libgtest-dev libgmock-dev
-              nlohmann-json3-dev libcli11-dev libbenchmark-dev llvm-14-tools)
+              nlohmann-json3-dev libcli11-dev libbenchmark-dev llvm-14-tools "$@")
 
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -41,4 +41,10 @@ class FuzzBytes {
   size_t position_ = 0;
 };
 
+// One of a breakage's forms, by the call's choice number.
+template <typename T>
+T nth_form(uint64_t choice, std::initializer_list<T> forms) {
+  return forms.begin()[choice % forms.size()];
+}
+
 } // namespace attnforge::fuzz

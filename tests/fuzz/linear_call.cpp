@@ -2,34 +2,48 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <sstream>
+#include <string>
+#include <vector>
+
+#include "attnforge/reference/linear_attention.hpp"
+#include "fuzz_bytes.hpp"
 
 namespace attnforge::fuzz {
 namespace {
 
 using reference::MemoryOrder;
 
+struct LinearCall {
+  LinearBreakage breakage = LinearBreakage::None;
+  reference::AttentionShape shape;
+  reference::InputOptions options;
+  std::map<std::string, double> params;
+  uint64_t seed = 0;             // of the random q, k, v (and key_mask)
+  std::string pinned_variant;    // empty: the dispatcher picks
+  uint64_t breakage_choice = 0;  // which form of the breakage (which eps, which tensor, ...)
+
+  std::string describe() const;
+  ExpectedError expected_error() const;
+};
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-template <typename T>
-T nth(uint64_t choice, std::initializer_list<T> forms) {
-  return forms.begin()[choice % forms.size()];
-}
-
 // The shape a breakage needs to be expressible (a D to shrink, two query rows
 // to share an address, ...); every other shape is left as decoded.
-void fit_shape_to(Breakage breakage, FuzzBytes &bytes, reference::AttentionShape &shape) {
+void fit_shape_to(LinearBreakage breakage, FuzzBytes &bytes, reference::AttentionShape &shape) {
   switch (breakage) {
-    case Breakage::HeadsUneven:
+    case LinearBreakage::HeadsUneven:
       shape.kv_heads = bytes.between(2, 3);
       shape.heads = shape.kv_heads * bytes.between(1, 2) + bytes.between(1, shape.kv_heads - 1);
       break;
-    case Breakage::HeadDimMismatch: shape.head_dim = std::max<int64_t>(shape.head_dim, 2); break;
-    case Breakage::KeyCountMismatch: shape.keys = std::max<int64_t>(shape.keys, 2); break;
-    case Breakage::OutAliasesInput: shape.value_dim = shape.head_dim; break;
-    case Breakage::OutStrideZero: shape.queries = std::max<int64_t>(shape.queries, 2); break;
-    case Breakage::OutRowsOverlap:
+    case LinearBreakage::HeadDimMismatch: shape.head_dim = std::max<int64_t>(shape.head_dim, 2); break;
+    case LinearBreakage::KeyCountMismatch: shape.keys = std::max<int64_t>(shape.keys, 2); break;
+    case LinearBreakage::OutAliasesInput: shape.value_dim = shape.head_dim; break;
+    case LinearBreakage::OutStrideZero: shape.queries = std::max<int64_t>(shape.queries, 2); break;
+    case LinearBreakage::OutRowsOverlap:
       shape.queries = std::max<int64_t>(shape.queries, 2);
       shape.value_dim = std::max<int64_t>(shape.value_dim, 2);
       break;
@@ -43,67 +57,67 @@ void break_call(LinearCall &call) {
   const uint64_t choice = call.breakage_choice;
   std::vector<int32_t> &kv_len = call.options.kv_len;
   switch (call.breakage) {
-    case Breakage::EpsOutOfRange:
-      call.params["eps"] = nth(choice, {0.0, -1e-6, -0.0, kNaN, kInf, -kInf, 1e31, 1e-31});
+    case LinearBreakage::EpsOutOfRange:
+      call.params["eps"] = nth_form(choice, {0.0, -1e-6, -0.0, kNaN, kInf, -kInf, 1e31, 1e-31});
       break;
-    case Breakage::FeatureMapUnknown: call.params["feature_map"] = nth(choice, {-1.0, 3.0, 1.5, kNaN, 1e9}); break;
-    case Breakage::CausalNotBoolean: call.params["causal"] = nth(choice, {2.0, 0.5, -1.0, kNaN}); break;
-    case Breakage::SoftmaxCausal:
+    case LinearBreakage::FeatureMapUnknown: call.params["feature_map"] = nth_form(choice, {-1.0, 3.0, 1.5, kNaN, 1e9}); break;
+    case LinearBreakage::CausalNotBoolean: call.params["causal"] = nth_form(choice, {2.0, 0.5, -1.0, kNaN}); break;
+    case LinearBreakage::SoftmaxCausal:
       call.params["feature_map"] = 0;
       call.params["causal"] = 1;
       break;
-    case Breakage::KeyLengthOutOfRange: {
+    case LinearBreakage::KeyLengthOutOfRange: {
       if (kv_len.empty()) kv_len.assign(call.shape.batch, static_cast<int32_t>(call.shape.keys));
       const int32_t keys = static_cast<int32_t>(call.shape.keys);
       kv_len[choice % kv_len.size()] =
-          nth(choice / 2, {-1, keys + 1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()});
+          nth_form(choice / 2, {-1, keys + 1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()});
       break;
     }
-    case Breakage::KeyLengthWrongShape:
+    case LinearBreakage::KeyLengthWrongShape:
       kv_len.assign(call.shape.batch + 1, static_cast<int32_t>(call.shape.keys));
       break;
-    case Breakage::KeyMaskWrongShape:
-    case Breakage::KeyMaskWrongDtype: call.options.key_mask_keep.reset(); break;  // prepare passes its own
-    case Breakage::UnknownParam: call.params[nth<const char *>(choice, {"epsilon", "feature", "Causal", "kv_len"})] = 1;
+    case LinearBreakage::KeyMaskWrongShape:
+    case LinearBreakage::KeyMaskWrongDtype: call.options.key_mask_keep.reset(); break;  // prepare passes its own
+    case LinearBreakage::UnknownParam: call.params[nth_form<const char *>(choice, {"epsilon", "feature", "Causal", "kv_len"})] = 1;
       break;
     default: break;
   }
 }
 
 // Breakages of the tensors themselves, applied to views of valid inputs.
-void break_tensors(const LinearCall &call, PreparedCall &prepared) {
-  Arguments &arguments = prepared.arguments;
+void break_tensors(const LinearCall &call, FuzzedCall &fuzzed) {
+  Arguments &arguments = fuzzed.arguments;
   const reference::AttentionShape &shape = call.shape;
   const uint64_t choice = call.breakage_choice;
-  auto buffer = [&](int64_t count) { return prepared.storage.emplace_back(count, 1).data(); };
+  auto buffer = [&](int64_t count) { return fuzzed.storage.emplace_back(count, 1).data(); };
   switch (call.breakage) {
-    case Breakage::KeyMaskWrongShape: {
+    case LinearBreakage::KeyMaskWrongShape: {
       void *mask = buffer((shape.batch + 1) * (shape.keys + 1));
-      arguments.tensors["key_mask"] = nth(choice, {TensorView::contiguous(mask, DType::U8, {shape.batch, shape.keys + 1}),
+      arguments.tensors["key_mask"] = nth_form(choice, {TensorView::contiguous(mask, DType::U8, {shape.batch, shape.keys + 1}),
                                                    TensorView::contiguous(mask, DType::U8, {shape.batch + 1, shape.keys}),
                                                    TensorView::contiguous(mask, DType::U8, {shape.batch * shape.keys})});
       break;
     }
-    case Breakage::KeyMaskWrongDtype:
+    case LinearBreakage::KeyMaskWrongDtype:
       arguments.tensors["key_mask"] =
           TensorView::contiguous(buffer(shape.batch * shape.keys), DType::I32, {shape.batch, shape.keys});
       break;
-    case Breakage::HeadDimMismatch: arguments.k.shape[3] -= 1; break;
-    case Breakage::KeyCountMismatch: arguments.v.shape[2] -= 1; break;
-    case Breakage::OutAliasesInput: {
+    case LinearBreakage::HeadDimMismatch: arguments.k.shape[3] -= 1; break;
+    case LinearBreakage::KeyCountMismatch: arguments.v.shape[2] -= 1; break;
+    case LinearBreakage::OutAliasesInput: {
       // Shifted by at most the row padding, so the view stays in q's memory.
       const int64_t shift = static_cast<int64_t>(choice) % (call.options.row_padding + 1);
       arguments.out = arguments.q;
       arguments.out.data = static_cast<float *>(arguments.q.data) + shift;
       break;
     }
-    case Breakage::OutStrideZero: arguments.out.strides[2] = 0; break;
-    case Breakage::OutRowsOverlap:
+    case LinearBreakage::OutStrideZero: arguments.out.strides[2] = 0; break;
+    case LinearBreakage::OutRowsOverlap:
       // Row i + 1 starts 1 to Dv - 1 elements after row i.
       arguments.out.strides[2] = 1 + static_cast<int64_t>(choice) % (shape.value_dim - 1);
       break;
-    case Breakage::NegativeStride: {
-      TensorView &view = *nth(choice, {&arguments.q, &arguments.k, &arguments.v, &arguments.out});
+    case LinearBreakage::NegativeStride: {
+      TensorView &view = *nth_form(choice, {&arguments.q, &arguments.k, &arguments.v, &arguments.out});
       const int dim = static_cast<int>(choice / 4 % 4);
       // Start at the far end, so the view walked backwards is still real memory.
       view.data = static_cast<float *>(view.data) + (view.shape[dim] - 1) * view.strides[dim];
@@ -111,15 +125,15 @@ void break_tensors(const LinearCall &call, PreparedCall &prepared) {
       if (view.strides[dim] == 0) view.strides[dim] = -1;
       break;
     }
-    case Breakage::UnknownTensor:
-      arguments.tensors[nth<const char *>(choice, {"kv_lens", "mask", "scale"})] =
+    case LinearBreakage::UnknownTensor:
+      arguments.tensors[nth_form<const char *>(choice, {"kv_lens", "mask", "scale"})] =
           TensorView::contiguous(buffer(shape.batch), DType::I32, {shape.batch});
       break;
-    case Breakage::CoreTensorInExtras:
-      arguments.tensors[nth<const char *>(choice, {"q", "k", "v", "out"})] = arguments.q;
+    case LinearBreakage::CoreTensorInExtras:
+      arguments.tensors[nth_form<const char *>(choice, {"q", "k", "v", "out"})] = arguments.q;
       break;
-    case Breakage::MissingTensor: (choice % 2 ? arguments.k : arguments.v).data = nullptr; break;
-    case Breakage::WrongRank:
+    case LinearBreakage::MissingTensor: (choice % 2 ? arguments.k : arguments.v).data = nullptr; break;
+    case LinearBreakage::WrongRank:
       // Drop the batch dimension: [Hq, Nq, D].
       arguments.q.rank = 3;
       for (int dim = 0; dim < 3; ++dim) {
@@ -127,74 +141,41 @@ void break_tensors(const LinearCall &call, PreparedCall &prepared) {
         arguments.q.strides[dim] = arguments.q.strides[dim + 1];
       }
       break;
-    case Breakage::EmptyDimension: arguments.q.shape[2] = 0; break;
-    case Breakage::QueriesNotF32: arguments.q.dtype = DType::F16; break;
-    case Breakage::QueriesOnCuda: arguments.q.device = Device::CUDA; break;
+    case LinearBreakage::EmptyDimension: arguments.q.shape[2] = 0; break;
+    case LinearBreakage::QueriesNotF32: arguments.q.dtype = DType::F16; break;
+    case LinearBreakage::QueriesOnCuda: arguments.q.device = Device::CUDA; break;
     default: break;
   }
-}
-
-} // namespace
-
-const char *to_string(Breakage breakage) {
-  switch (breakage) {
-    case Breakage::None: return "none";
-    case Breakage::EpsOutOfRange: return "eps out of range";
-    case Breakage::FeatureMapUnknown: return "unknown feature_map";
-    case Breakage::CausalNotBoolean: return "causal not 0 or 1";
-    case Breakage::SoftmaxCausal: return "softmax with causal";
-    case Breakage::KeyLengthOutOfRange: return "kv_len value out of range";
-    case Breakage::KeyLengthWrongShape: return "kv_len of B + 1 entries";
-    case Breakage::KeyMaskWrongShape: return "key_mask of the wrong shape";
-    case Breakage::KeyMaskWrongDtype: return "key_mask of i32";
-    case Breakage::HeadsUneven: return "Hq not a multiple of Hkv";
-    case Breakage::HeadDimMismatch: return "k's D differs from q's";
-    case Breakage::KeyCountMismatch: return "v's Nk differs from k's";
-    case Breakage::OutAliasesInput: return "out aliases q";
-    case Breakage::OutStrideZero: return "out's Nq stride 0";
-    case Breakage::OutRowsOverlap: return "out's rows overlap";
-    case Breakage::NegativeStride: return "a negative stride";
-    case Breakage::UnknownParam: return "an unknown parameter";
-    case Breakage::UnknownTensor: return "an unknown tensor";
-    case Breakage::CoreTensorInExtras: return "q, k, v or out in Arguments::tensors";
-    case Breakage::MissingTensor: return "k or v without data";
-    case Breakage::WrongRank: return "q of rank 3";
-    case Breakage::EmptyDimension: return "Nq = 0";
-    case Breakage::QueriesNotF32: return "q of f16";
-    case Breakage::QueriesOnCuda: return "q on CUDA";
-    case Breakage::Count: break;
-  }
-  return "?";
 }
 
 ExpectedError LinearCall::expected_error() const {
   using enum ErrorCategory;
   switch (breakage) {
-    case Breakage::EpsOutOfRange: return {InvalidArgument, "parameter 'eps'"};
-    case Breakage::FeatureMapUnknown: return {InvalidArgument, "parameter 'feature_map'"};
-    case Breakage::CausalNotBoolean: return {InvalidArgument, "parameter 'causal'"};
-    case Breakage::SoftmaxCausal: return {Unsupported, "parameter 'feature_map'"};
-    case Breakage::KeyLengthOutOfRange:
-    case Breakage::KeyLengthWrongShape: return {InvalidArgument, "argument 'kv_len'"};
-    case Breakage::KeyMaskWrongShape:
-    case Breakage::KeyMaskWrongDtype: return {InvalidArgument, "argument 'key_mask'"};
-    case Breakage::HeadsUneven: return {InvalidArgument, "must be a multiple of Hkv"};
-    case Breakage::HeadDimMismatch: return {InvalidArgument, "argument 'k'"};
-    case Breakage::KeyCountMismatch: return {InvalidArgument, "argument 'v'"};
-    case Breakage::OutAliasesInput: return {InvalidArgument, "overlaps the memory of argument 'q'"};
-    case Breakage::OutStrideZero: return {InvalidArgument, "stride 0"};
-    case Breakage::OutRowsOverlap: return {InvalidArgument, "could share memory"};
-    case Breakage::NegativeStride: return {InvalidArgument, "negative strides are not supported"};
-    case Breakage::UnknownParam: return {InvalidArgument, "unknown parameter"};
-    case Breakage::UnknownTensor: return {InvalidArgument, "unknown tensor argument"};
-    case Breakage::CoreTensorInExtras: return {InvalidArgument, "not in Arguments::tensors"};
-    case Breakage::MissingTensor: return {InvalidArgument, "missing required argument"};
-    case Breakage::WrongRank: return {InvalidArgument, "argument 'q'"};
-    case Breakage::EmptyDimension: return {InvalidArgument, "must be at least 1"};
-    case Breakage::QueriesNotF32: return {Unsupported, "q is f16"};
-    case Breakage::QueriesOnCuda: return {Unsupported, "cuda"};
-    case Breakage::None:
-    case Breakage::Count: break;
+    case LinearBreakage::EpsOutOfRange: return {InvalidArgument, "parameter 'eps'"};
+    case LinearBreakage::FeatureMapUnknown: return {InvalidArgument, "parameter 'feature_map'"};
+    case LinearBreakage::CausalNotBoolean: return {InvalidArgument, "parameter 'causal'"};
+    case LinearBreakage::SoftmaxCausal: return {Unsupported, "parameter 'feature_map'"};
+    case LinearBreakage::KeyLengthOutOfRange:
+    case LinearBreakage::KeyLengthWrongShape: return {InvalidArgument, "argument 'kv_len'"};
+    case LinearBreakage::KeyMaskWrongShape:
+    case LinearBreakage::KeyMaskWrongDtype: return {InvalidArgument, "argument 'key_mask'"};
+    case LinearBreakage::HeadsUneven: return {InvalidArgument, "must be a multiple of Hkv"};
+    case LinearBreakage::HeadDimMismatch: return {InvalidArgument, "argument 'k'"};
+    case LinearBreakage::KeyCountMismatch: return {InvalidArgument, "argument 'v'"};
+    case LinearBreakage::OutAliasesInput: return {InvalidArgument, "overlaps the memory of argument 'q'"};
+    case LinearBreakage::OutStrideZero: return {InvalidArgument, "stride 0"};
+    case LinearBreakage::OutRowsOverlap: return {InvalidArgument, "could share memory"};
+    case LinearBreakage::NegativeStride: return {InvalidArgument, "negative strides are not supported"};
+    case LinearBreakage::UnknownParam: return {InvalidArgument, "unknown parameter"};
+    case LinearBreakage::UnknownTensor: return {InvalidArgument, "unknown tensor argument"};
+    case LinearBreakage::CoreTensorInExtras: return {InvalidArgument, "not in Arguments::tensors"};
+    case LinearBreakage::MissingTensor: return {InvalidArgument, "missing required argument"};
+    case LinearBreakage::WrongRank: return {InvalidArgument, "argument 'q'"};
+    case LinearBreakage::EmptyDimension: return {InvalidArgument, "must be at least 1"};
+    case LinearBreakage::QueriesNotF32: return {Unsupported, "q is f16"};
+    case LinearBreakage::QueriesOnCuda: return {Unsupported, "cuda"};
+    case LinearBreakage::None:
+    case LinearBreakage::Count: break;
   }
   return {Runtime, ""};
 }
@@ -204,14 +185,14 @@ std::string LinearCall::describe() const {
   text << "linear " << shape.to_string() << options.to_string();
   for (const auto &[name, value] : params) text << " " << name << "=" << value;
   text << " seed=" << seed << (pinned_variant.empty() ? " dispatched" : " pinned " + pinned_variant);
-  if (breakage != Breakage::None) text << ", broken: " << to_string(breakage) << " (form " << breakage_choice << ")";
+  if (breakage != LinearBreakage::None) text << ", broken: " << to_string(breakage) << " (form " << breakage_choice << ")";
   return text.str();
 }
 
 LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantInfo *> &variants) {
   LinearCall call;
-  const uint64_t pick = bytes.below(2 * kBreakageCount);
-  call.breakage = pick < kBreakageCount ? static_cast<Breakage>(pick) : Breakage::None;
+  const uint64_t pick = bytes.below(2 * kLinearBreakageCount);
+  call.breakage = pick < kLinearBreakageCount ? static_cast<LinearBreakage>(pick) : LinearBreakage::None;
   call.breakage_choice = bytes.below(16);
 
   // Mostly small and ragged; one call in sixteen is long enough to cross the
@@ -258,11 +239,71 @@ LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantI
   return call;
 }
 
-void prepare_linear_call(const LinearCall &call, PreparedCall &prepared) {
-  reference::Random random(call.seed);
-  prepared.inputs = reference::make_attention_inputs(call.shape, random, call.options);
-  prepared.arguments = prepared.inputs.arguments(call.params);
-  break_tensors(call, prepared);
+double param_or(const LinearCall &call, const char *name, double fallback) {
+  const auto found = call.params.find(name);
+  return found == call.params.end() ? fallback : found->second;
 }
+
+reference::DoubleTensor expected_output(const LinearCall &call, const reference::AttentionInputs &inputs) {
+  reference::LinearAttentionOptions options;
+  options.feature_map = static_cast<reference::FeatureMap>(param_or(call, "feature_map", 0));
+  options.causal = param_or(call, "causal", 0) != 0;
+  options.eps = param_or(call, "eps", 1e-6);
+  options.kv_len = inputs.tensor_view("kv_len");
+  options.key_mask = inputs.tensor_view("key_mask");
+  return reference::linear_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options);
+}
+
+} // namespace
+
+const char *to_string(LinearBreakage breakage) {
+  switch (breakage) {
+    case LinearBreakage::None: return "none";
+    case LinearBreakage::EpsOutOfRange: return "eps out of range";
+    case LinearBreakage::FeatureMapUnknown: return "unknown feature_map";
+    case LinearBreakage::CausalNotBoolean: return "causal not 0 or 1";
+    case LinearBreakage::SoftmaxCausal: return "softmax with causal";
+    case LinearBreakage::KeyLengthOutOfRange: return "kv_len value out of range";
+    case LinearBreakage::KeyLengthWrongShape: return "kv_len of B + 1 entries";
+    case LinearBreakage::KeyMaskWrongShape: return "key_mask of the wrong shape";
+    case LinearBreakage::KeyMaskWrongDtype: return "key_mask of i32";
+    case LinearBreakage::HeadsUneven: return "Hq not a multiple of Hkv";
+    case LinearBreakage::HeadDimMismatch: return "k's D differs from q's";
+    case LinearBreakage::KeyCountMismatch: return "v's Nk differs from k's";
+    case LinearBreakage::OutAliasesInput: return "out aliases q";
+    case LinearBreakage::OutStrideZero: return "out's Nq stride 0";
+    case LinearBreakage::OutRowsOverlap: return "out's rows overlap";
+    case LinearBreakage::NegativeStride: return "a negative stride";
+    case LinearBreakage::UnknownParam: return "an unknown parameter";
+    case LinearBreakage::UnknownTensor: return "an unknown tensor";
+    case LinearBreakage::CoreTensorInExtras: return "q, k, v or out in Arguments::tensors";
+    case LinearBreakage::MissingTensor: return "k or v without data";
+    case LinearBreakage::WrongRank: return "q of rank 3";
+    case LinearBreakage::EmptyDimension: return "Nq = 0";
+    case LinearBreakage::QueriesNotF32: return "q of f16";
+    case LinearBreakage::QueriesOnCuda: return "q on CUDA";
+    case LinearBreakage::Count: break;
+  }
+  return "?";
+}
+
+FuzzedCall fuzzed_linear_call(const Registry &registry, std::span<const uint8_t> data) {
+  FuzzBytes bytes(data);
+  const LinearCall call = decode_linear_call(bytes, usable_variants_of(registry, "linear"));
+  FuzzedCall fuzzed;
+  fuzzed.kernel = "linear";
+  fuzzed.pinned_variant = call.pinned_variant;
+  fuzzed.description = call.describe();
+  fuzzed.breakage = static_cast<int>(call.breakage);
+  fuzzed.expected = call.expected_error();
+  fuzzed.row_padding = call.options.row_padding;
+  reference::Random random(call.seed);
+  fuzzed.inputs = reference::make_attention_inputs(call.shape, random, call.options);
+  fuzzed.arguments = fuzzed.inputs.arguments(call.params);
+  break_tensors(call, fuzzed);
+  fuzzed.reference = [call](const reference::AttentionInputs &inputs) { return expected_output(call, inputs); };
+  return fuzzed;
+}
+
 
 } // namespace attnforge::fuzz

@@ -5,19 +5,14 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <string>
-#include <vector>
+#include <span>
 
-#include "attnforge/attnforge.hpp"
-#include "attnforge/reference/linear_attention.hpp"
-#include "attnforge/reference/reference.hpp"
-#include "fuzz_bytes.hpp"
+#include "call_rules.hpp"
 
 namespace attnforge::fuzz {
 
 // Each way a call can break the contract (DESIGN.md, "Errors and safety").
-enum class Breakage {
+enum class LinearBreakage {
   None,
   EpsOutOfRange,         // eps ≤ 0, above its range, NaN or inf
   FeatureMapUnknown,     // not 0, 1 or 2
@@ -44,41 +39,12 @@ enum class Breakage {
   QueriesOnCuda,         // q on a device no variant here runs on
   Count,
 };
-constexpr int kBreakageCount = static_cast<int>(Breakage::Count);
-const char *to_string(Breakage breakage);
+constexpr int kLinearBreakageCount = static_cast<int>(LinearBreakage::Count);
+const char *to_string(LinearBreakage breakage);
 
-// What a broken call must throw: the category, and a piece of the message
-// that names the culprit.
-struct ExpectedError {
-  ErrorCategory category;
-  std::string mentions;
-};
-
-struct LinearCall {
-  Breakage breakage = Breakage::None;
-  reference::AttentionShape shape;
-  reference::InputOptions options;
-  std::map<std::string, double> params;
-  uint64_t seed = 0;             // of the random q, k, v (and key_mask)
-  std::string pinned_variant;    // empty: the dispatcher picks
-  uint64_t breakage_choice = 0;  // which form of the breakage (which eps, which tensor, ...)
-
-  std::string describe() const;
-  ExpectedError expected_error() const;
-};
-
-// Reads one call from `bytes`. The first decision picks the breakage: half of
-// all byte strings decode to valid calls. `variants` are the usable `linear`
-// variants a call may pin.
-LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantInfo *> &variants);
-
-// A call's inputs and its arguments, broken as `call.breakage` says. The
-// arguments point into `inputs` and `storage`, which must outlive them.
-struct PreparedCall {
-  reference::AttentionInputs inputs;
-  std::vector<std::vector<int32_t>> storage;
-  Arguments arguments;
-};
-void prepare_linear_call(const LinearCall &call, PreparedCall &prepared);
+// The call `bytes` decode to, inputs drawn, arguments broken as decoded,
+// with its reference. The first decision picks the breakage: half of all byte
+// strings decode to valid calls.
+FuzzedCall fuzzed_linear_call(const Registry &registry, std::span<const uint8_t> bytes);
 
 } // namespace attnforge::fuzz

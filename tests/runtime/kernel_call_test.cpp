@@ -90,5 +90,29 @@ TEST_F(KernelCall, ConcurrentCallsOnOneHandleAreIndependent) {
   for (std::size_t t = 0; t < problems.size(); ++t) EXPECT_THAT(problems[t].out, Each(Eq(static_cast<float>(t))));
 }
 
+// What the TSan build checks beyond one handle: registries built at once
+// (each loads the plugin and installs the shared Halide error handler), and
+// lookups, dispatch and calls on one registry from many threads.
+TEST_F(KernelCall, RegistriesAndLookupsFromManyThreadsAreIndependent) {
+  std::vector<ToyProblem> problems(8);
+  const std::string chosen = kernel.choose(problems[0].arguments()).id;
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < problems.size(); ++t) {
+    threads.emplace_back([&, t] {
+      const Registry own(only({fixtures::toy}));
+      const Kernel kernels[] = {own.kernel("toy"), registry.kernel("toy"), registry.variant(chosen)};
+      Arguments call = problems[t].arguments();
+      call.params["fill"] = static_cast<double>(t);
+      for (int repeat = 0; repeat < 30; ++repeat) {
+        const Kernel &one = kernels[repeat % 3];
+        EXPECT_EQ(one.choose(call).id, chosen);
+        one(call);
+      }
+    });
+  }
+  for (auto &thread : threads) thread.join();
+  for (std::size_t t = 0; t < problems.size(); ++t) EXPECT_THAT(problems[t].out, Each(Eq(static_cast<float>(t))));
+}
+
 } // namespace
 } // namespace attnforge

@@ -1,33 +1,12 @@
-#include "linear_call_fuzz.hpp"
+#include "call_rules.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace attnforge::fuzz {
 namespace {
-
-std::vector<const VariantInfo *> usable_linear_variants(const Registry &registry) {
-  std::vector<const VariantInfo *> variants;
-  for (const VariantInfo &variant : registry.variants()) {
-    if (variant.kernel == "linear" && variant.usable) variants.push_back(&variant);
-  }
-  return variants;
-}
-
-double param_or(const LinearCall &call, const char *name, double fallback) {
-  const auto found = call.params.find(name);
-  return found == call.params.end() ? fallback : found->second;
-}
-
-reference::DoubleTensor expected_output(const LinearCall &call, const reference::AttentionInputs &inputs) {
-  reference::LinearAttentionOptions options;
-  options.feature_map = static_cast<reference::FeatureMap>(param_or(call, "feature_map", 0));
-  options.causal = param_or(call, "causal", 0) != 0;
-  options.eps = param_or(call, "eps", 1e-6);
-  options.kv_len = inputs.tensor_view("kv_len");
-  options.key_mask = inputs.tensor_view("key_mask");
-  return reference::linear_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options);
-}
 
 // Every float of a tensor's storage, from its first element to the padding
 // after its last row.
@@ -46,9 +25,9 @@ int64_t written_elements(const reference::HostTensor &out, int64_t row_padding) 
   return written;
 }
 
-void check_accepted(const LinearCall &call, const PreparedCall &prepared, FuzzOutcome &outcome) {
-  const reference::AttentionInputs &inputs = prepared.inputs;
-  const double error = reference::relative_l2_error(inputs.out.view(), expected_output(call, inputs));
+void check_accepted(const FuzzedCall &call, FuzzOutcome &outcome) {
+  const reference::AttentionInputs &inputs = call.inputs;
+  const double error = reference::relative_l2_error(inputs.out.view(), call.reference(inputs));
   const double budget = reference::error_budget(DType::F32);
   if (!(error <= budget)) {
     outcome.broken_rules.push_back("relative error " + std::to_string(error) + " exceeds the f32 budget " +
@@ -59,9 +38,9 @@ void check_accepted(const LinearCall &call, const PreparedCall &prepared, FuzzOu
   }
 }
 
-void check_rejected(const LinearCall &call, const PreparedCall &prepared, const Error &error,
-                    const std::vector<float> &q_before, FuzzOutcome &outcome) {
-  const ExpectedError expected = call.expected_error();
+void check_rejected(const FuzzedCall &call, const Error &error, const std::vector<float> &q_before,
+                    FuzzOutcome &outcome) {
+  const ExpectedError &expected = call.expected;
   if (error.category() != expected.category) {
     outcome.broken_rules.push_back(std::string("threw ") + to_string(error.category()) + ", expected " +
                                    to_string(expected.category) + ": " + error.what());
@@ -69,10 +48,10 @@ void check_rejected(const LinearCall &call, const PreparedCall &prepared, const 
   if (std::string(error.what()).find(expected.mentions) == std::string::npos) {
     outcome.broken_rules.push_back("the message does not mention \"" + expected.mentions + "\": " + error.what());
   }
-  if (const int64_t written = written_elements(prepared.inputs.out, call.options.row_padding); written != 0) {
+  if (const int64_t written = written_elements(call.inputs.out, call.row_padding); written != 0) {
     outcome.broken_rules.push_back("a rejected call wrote " + std::to_string(written) + " output elements");
   }
-  const std::vector<float> q_after = stored_floats(prepared.inputs.q, call.options.row_padding);
+  const std::vector<float> q_after = stored_floats(call.inputs.q, call.row_padding);
   if (std::memcmp(q_before.data(), q_after.data(), q_before.size() * sizeof(float)) != 0) {
     outcome.broken_rules.push_back("a rejected call changed q's memory");
   }
@@ -80,37 +59,47 @@ void check_rejected(const LinearCall &call, const PreparedCall &prepared, const 
 
 } // namespace
 
-FuzzOutcome fuzz_linear_call(const Registry &registry, std::span<const uint8_t> data) {
-  FuzzBytes bytes(data);
-  const LinearCall call = decode_linear_call(bytes, usable_linear_variants(registry));
-  PreparedCall prepared;
-  prepare_linear_call(call, prepared);
-  FuzzOutcome outcome;
-  outcome.call = call.describe();
-  outcome.breakage = call.breakage;
-  const std::vector<float> q_before = stored_floats(prepared.inputs.q, call.options.row_padding);
+std::vector<const VariantInfo *> usable_variants_of(const Registry &registry, const std::string &kernel) {
+  std::vector<const VariantInfo *> variants;
+  for (const VariantInfo &variant : registry.variants()) {
+    if (variant.kernel == kernel && variant.usable) variants.push_back(&variant);
+  }
+  return variants;
+}
 
-  const Kernel kernel = call.pinned_variant.empty() ? registry.kernel("linear") : registry.variant(call.pinned_variant);
+FuzzOutcome run_fuzzed_call(const Registry &registry, FuzzedCall &call) {
+  FuzzOutcome outcome;
+  outcome.call = call.description;
+  outcome.breakage = call.breakage;
+  const std::vector<float> q_before = stored_floats(call.inputs.q, call.row_padding);
+  const Kernel kernel = call.pinned_variant.empty() ? registry.kernel(call.kernel) : registry.variant(call.pinned_variant);
   try {
-    kernel(prepared.arguments);
+    kernel(call.arguments);
     outcome.accepted = true;
   } catch (const Error &error) {
-    if (call.breakage == Breakage::None) {
+    if (call.breakage == 0) {
       outcome.broken_rules.push_back(std::string("a valid call was rejected: ") + error.what());
     } else {
-      check_rejected(call, prepared, error, q_before, outcome);
+      check_rejected(call, error, q_before, outcome);
     }
     return outcome;
   } catch (const std::exception &other) {
     outcome.broken_rules.push_back(std::string("threw something other than attnforge::Error: ") + other.what());
     return outcome;
   }
-  if (call.breakage != Breakage::None) {
+  if (call.breakage != 0) {
     outcome.broken_rules.push_back("a broken call ran instead of being rejected");
   } else {
-    check_accepted(call, prepared, outcome);
+    check_accepted(call, outcome);
   }
   return outcome;
+}
+
+int fuzzer_verdict(const FuzzOutcome &outcome) {
+  if (outcome.broken_rules.empty()) return 0;
+  std::fprintf(stderr, "%s\n", outcome.call.c_str());
+  for (const std::string &rule : outcome.broken_rules) std::fprintf(stderr, "  broken: %s\n", rule.c_str());
+  std::abort();
 }
 
 } // namespace attnforge::fuzz

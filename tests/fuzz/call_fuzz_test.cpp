@@ -1,0 +1,100 @@
+// The call fuzzers' rules (call_rules.hpp) on fresh random byte strings, as
+// CI runs them: for each kernel, every breakage many times, and valid calls
+// of every shape, layout, mask and option its decoder reaches. A failure
+// prints the call and its bytes, which the kernel's libFuzzer target replays.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "attention_check.hpp"
+#include "linear_call.hpp"
+#include "sparse_call.hpp"
+
+namespace attnforge::fuzz {
+namespace {
+
+constexpr int kBytesPerCall = 64;  // more than any decode reads
+constexpr int kCallsPerBreakage = 12;
+constexpr int kValidCalls = 160;
+
+struct FuzzedKernel {
+  const char *name;
+  FuzzedCall (*decode)(const Registry &, std::span<const uint8_t>);
+  int breakage_count;  // breakage numbers run from 1 to breakage_count - 1
+  const char *fuzzer;
+};
+
+void PrintTo(const FuzzedKernel &kernel, std::ostream *out) { *out << kernel.name; }
+
+const FuzzedKernel kFuzzedKernels[] = {
+    {"linear", fuzzed_linear_call, kLinearBreakageCount, "attnforge_linear_fuzzer"},
+    {"sparse", fuzzed_sparse_call, kSparseBreakageCount, "attnforge_sparse_fuzzer"},
+};
+
+std::vector<uint8_t> random_bytes(reference::Random &random, uint8_t first) {
+  std::vector<uint8_t> bytes(kBytesPerCall);
+  for (uint8_t &byte : bytes) byte = static_cast<uint8_t>(random.integer(0, 255));
+  bytes[0] = first;
+  return bytes;
+}
+
+std::string hex(const std::vector<uint8_t> &bytes) {
+  std::string text;
+  char digits[3];
+  for (uint8_t byte : bytes) {
+    std::snprintf(digits, sizeof digits, "%02x", byte);
+    text += digits;
+  }
+  return text;
+}
+
+FuzzOutcome run_and_report(const FuzzedKernel &kernel, const std::vector<uint8_t> &bytes) {
+  FuzzedCall call = kernel.decode(testing::shared_registry(), bytes);
+  FuzzOutcome outcome = run_fuzzed_call(testing::shared_registry(), call);
+  for (const std::string &rule : outcome.broken_rules) {
+    ADD_FAILURE() << outcome.call << "\n  " << rule << "\n  replay: echo " << hex(bytes) << " | xxd -r -p > case && "
+                  << kernel.fuzzer << " case";
+  }
+  return outcome;
+}
+
+class CallFuzz : public ::testing::TestWithParam<FuzzedKernel> {};
+
+TEST_P(CallFuzz, EveryBreakageIsRejectedAsTheContractSays) {
+  reference::Random random;
+  SCOPED_TRACE(random.replay_hint());
+  const FuzzedKernel &kernel = GetParam();
+  for (int kind = 1; kind < kernel.breakage_count; ++kind) {
+    for (int n = 0; n < kCallsPerBreakage; ++n) {
+      const FuzzOutcome outcome = run_and_report(kernel, random_bytes(random, static_cast<uint8_t>(kind)));
+      ASSERT_EQ(outcome.breakage, kind) << "the first byte picks the breakage";
+    }
+  }
+}
+
+TEST_P(CallFuzz, ValidCallsMatchTheReference) {
+  reference::Random random;
+  SCOPED_TRACE(random.replay_hint());
+  const FuzzedKernel &kernel = GetParam();
+  for (int n = 0; n < kValidCalls; ++n) {
+    // First bytes from breakage_count up decode to valid calls.
+    const auto first = static_cast<uint8_t>(kernel.breakage_count + random.integer(0, kernel.breakage_count - 1));
+    const FuzzOutcome outcome = run_and_report(kernel, random_bytes(random, first));
+    ASSERT_EQ(outcome.breakage, 0);
+  }
+}
+
+TEST_P(CallFuzz, TheEmptyStringIsAValidCall) {
+  const FuzzOutcome outcome = run_and_report(GetParam(), {});
+  EXPECT_EQ(outcome.breakage, 0);
+  EXPECT_TRUE(outcome.accepted) << outcome.call;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, CallFuzz, ::testing::ValuesIn(kFuzzedKernels),
+                         [](const auto &info) { return std::string(info.param.name); });
+
+} // namespace
+} // namespace attnforge::fuzz

@@ -1,0 +1,59 @@
+// One fuzzed kernel call and the rules every call must keep:
+// - a valid call runs, lands within the f32 budget of the double-precision
+//   reference and writes nothing outside its output view;
+// - a broken call throws attnforge::Error of the expected category, naming
+//   the culprit, and writes nothing at all (out stays poisoned, q's memory
+//   is unchanged: out may alias it);
+// - nothing throws anything but attnforge::Error, and nothing crashes.
+// Each kernel's decoder (linear_call.hpp, sparse_call.hpp) turns bytes into
+// a FuzzedCall; the libFuzzer targets and the replay test run it here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attnforge/attnforge.hpp"
+#include "attnforge/reference/reference.hpp"
+
+namespace attnforge::fuzz {
+
+// What a broken call must throw: the category, and a piece of the message
+// that names the culprit.
+struct ExpectedError {
+  ErrorCategory category;
+  std::string mentions;
+};
+
+struct FuzzedCall {
+  std::string kernel;
+  std::string pinned_variant;  // empty: the dispatcher picks
+  std::string description;     // for reports: the shape, options, params, seed
+  int breakage = 0;            // the decoder's breakage number; 0: a valid call
+  ExpectedError expected{ErrorCategory::Runtime, ""};  // when broken
+  int64_t row_padding = 0;     // of q, k, v and out (reference::InputOptions)
+  reference::AttentionInputs inputs;
+  std::vector<std::vector<int32_t>> storage;  // tensors the arguments use beyond `inputs`
+  Arguments arguments;         // point into `inputs` and `storage`
+  std::function<reference::DoubleTensor(const reference::AttentionInputs &)> reference;  // valid calls
+};
+
+struct FuzzOutcome {
+  std::string call;                       // FuzzedCall::description
+  int breakage = 0;
+  bool accepted = false;                  // the kernel ran
+  std::vector<std::string> broken_rules;  // empty: every rule kept
+};
+
+FuzzOutcome run_fuzzed_call(const Registry &registry, FuzzedCall &call);
+
+// The usable variants of `kernel`, for a decoder to pin one.
+std::vector<const VariantInfo *> usable_variants_of(const Registry &registry, const std::string &kernel);
+
+// libFuzzer's verdict: 0 when every rule held; otherwise prints the call and
+// the broken rules, and aborts, so libFuzzer keeps the input.
+int fuzzer_verdict(const FuzzOutcome &outcome);
+
+} // namespace attnforge::fuzz
