@@ -37,10 +37,11 @@ case "$mode" in
     .venv/bin/cmake --preset fuzz
     .venv/bin/cmake --build --preset fuzz
     for kernel in linear sparse; do
-      mkdir -p "build/fuzz/corpus/$kernel"
+      # A failing (or slow) input lands in build/fuzz/artifacts/<kernel>/.
+      mkdir -p "build/fuzz/corpus/$kernel" "build/fuzz/artifacts/$kernel"
       ATTNFORGE_PLUGIN_PATH=build/fuzz/lib/attnforge/plugins \
         "build/fuzz/tests/fuzz/attnforge_${kernel}_fuzzer" -max_total_time="$seconds" -max_len=64 \
-        -print_final_stats=1 "build/fuzz/corpus/$kernel"
+        -artifact_prefix="build/fuzz/artifacts/$kernel/" -print_final_stats=1 "build/fuzz/corpus/$kernel"
     done
     ;;
 esac
