@@ -242,7 +242,8 @@ SparseCall decode_sparse_call(FuzzBytes &bytes, const std::vector<const VariantI
     if (head_fits && value_fits && block_fits) fitting.push_back(variant);
   }
   if (!fitting.empty() && bytes.chance(2)) call.pinned_variant = fitting[bytes.below(fitting.size())]->id;
-  // Last, so that libFuzzer's first short inputs vary the call, not the data.
+  // Late (only the layout's few edits follow), so that libFuzzer's first
+  // short inputs vary the call rather than the data.
   call.seed = bytes.word();
 
   if (call.layout_kind != LayoutKind::None) {
