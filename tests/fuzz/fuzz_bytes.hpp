@@ -41,6 +41,14 @@ class FuzzBytes {
   size_t position_ = 0;
 };
 
+// A decoder's first decision: which of its `count` breakages (0: none) the
+// call has. Half of all first bytes mean none, so as many byte strings
+// decode to valid calls as to broken ones.
+inline int decode_breakage(FuzzBytes &bytes, int count) {
+  const auto pick = static_cast<int>(bytes.below(2 * static_cast<uint64_t>(count)));
+  return pick < count ? pick : 0;
+}
+
 // One of a breakage's forms, by the call's choice number.
 template <typename T>
 T nth_form(uint64_t choice, std::initializer_list<T> forms) {

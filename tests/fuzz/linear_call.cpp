@@ -24,8 +24,6 @@ struct LinearCall {
   std::string pinned_variant;    // empty: the dispatcher picks
   uint64_t breakage_choice = 0;  // which form of the breakage (which eps, which tensor, ...)
 
-  std::string describe() const;
-  ExpectedError expected_error() const;
 };
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -52,7 +50,7 @@ void fit_shape_to(LinearBreakage breakage, FuzzBytes &bytes, reference::Attentio
 }
 
 // Breakages of parameters and of kv_len's values live in the call itself, so
-// that describe() shows them.
+// that describe shows them.
 void break_call(LinearCall &call) {
   const uint64_t choice = call.breakage_choice;
   std::vector<int32_t> &kv_len = call.options.kv_len;
@@ -148,9 +146,9 @@ void break_tensors(const LinearCall &call, FuzzedCall &fuzzed) {
   }
 }
 
-ExpectedError LinearCall::expected_error() const {
+ExpectedError expected_error(const LinearCall &call) {
   using enum ErrorCategory;
-  switch (breakage) {
+  switch (call.breakage) {
     case LinearBreakage::EpsOutOfRange: return {InvalidArgument, "parameter 'eps'"};
     case LinearBreakage::FeatureMapUnknown: return {InvalidArgument, "parameter 'feature_map'"};
     case LinearBreakage::CausalNotBoolean: return {InvalidArgument, "parameter 'causal'"};
@@ -180,19 +178,20 @@ ExpectedError LinearCall::expected_error() const {
   return {Runtime, ""};
 }
 
-std::string LinearCall::describe() const {
+std::string describe(const LinearCall &call) {
   std::ostringstream text;
-  text << "linear " << shape.to_string() << options.to_string();
-  for (const auto &[name, value] : params) text << " " << name << "=" << value;
-  text << " seed=" << seed << (pinned_variant.empty() ? " dispatched" : " pinned " + pinned_variant);
-  if (breakage != LinearBreakage::None) text << ", broken: " << to_string(breakage) << " (form " << breakage_choice << ")";
+  text << "linear " << call.shape.to_string() << call.options.to_string();
+  for (const auto &[name, value] : call.params) text << " " << name << "=" << value;
+  text << " seed=" << call.seed << (call.pinned_variant.empty() ? " dispatched" : " pinned " + call.pinned_variant);
+  if (call.breakage != LinearBreakage::None) {
+    text << ", broken: " << to_string(call.breakage) << " (form " << call.breakage_choice << ")";
+  }
   return text.str();
 }
 
 LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantInfo *> &variants) {
   LinearCall call;
-  const uint64_t pick = bytes.below(2 * kLinearBreakageCount);
-  call.breakage = pick < kLinearBreakageCount ? static_cast<LinearBreakage>(pick) : LinearBreakage::None;
+  call.breakage = static_cast<LinearBreakage>(decode_breakage(bytes, kLinearBreakageCount));
   call.breakage_choice = bytes.below(16);
 
   // Mostly small and ragged; one call in sixteen is long enough to cross the
@@ -293,9 +292,9 @@ FuzzedCall fuzzed_linear_call(const Registry &registry, std::span<const uint8_t>
   FuzzedCall fuzzed;
   fuzzed.kernel = "linear";
   fuzzed.pinned_variant = call.pinned_variant;
-  fuzzed.description = call.describe();
+  fuzzed.description = describe(call);
   fuzzed.breakage = static_cast<int>(call.breakage);
-  fuzzed.expected = call.expected_error();
+  fuzzed.expected = expected_error(call);
   fuzzed.row_padding = call.options.row_padding;
   reference::Random random(call.seed);
   fuzzed.inputs = reference::make_attention_inputs(call.shape, random, call.options);

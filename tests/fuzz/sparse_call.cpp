@@ -195,8 +195,7 @@ void break_params(SparseCall &call) {
 
 SparseCall decode_sparse_call(FuzzBytes &bytes, const std::vector<const VariantInfo *> &variants) {
   SparseCall call;
-  const uint64_t pick = bytes.below(2 * kSparseBreakageCount);
-  call.breakage = pick < kSparseBreakageCount ? static_cast<SparseBreakage>(pick) : SparseBreakage::None;
+  call.breakage = static_cast<SparseBreakage>(decode_breakage(bytes, kSparseBreakageCount));
   call.choice = bytes.below(16);
   decode_shape(bytes, call);
   SparseCase &sparse_case = call.sparse_case;
