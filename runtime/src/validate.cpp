@@ -171,14 +171,17 @@ class Validator {
   // in order of stride, each dimension steps past all the smaller-stride
   // dimensions reach. A few interleaved layouts without overlap fail it too.
   void check_output_elements_apart(const TensorView &out, const std::vector<std::string> &symbols) const {
-    std::vector<int> dims;
+    std::array<int, 4> dims{}; // on every call: no heap allocation
+    int count = 0;
     for (int dim = 0; dim < out.rank; ++dim) {
-      if (out.shape[dim] > 1) dims.push_back(dim);
+      if (out.shape[dim] > 1) dims[count++] = dim;
     }
-    std::stable_sort(dims.begin(), dims.end(), [&](int a, int b) { return out.strides[a] < out.strides[b]; });
+    std::stable_sort(dims.begin(), dims.begin() + count,
+                     [&](int a, int b) { return out.strides[a] < out.strides[b]; });
     unsigned __int128 reach = 0; // the largest offset the smaller-stride dimensions reach
     std::optional<int> below;    // the largest-stride dimension checked so far
-    for (int dim : dims) {
+    for (int n = 0; n < count; ++n) {
+      const int dim = dims[n];
       const auto stride = static_cast<unsigned __int128>(out.strides[dim]);
       if (stride == 0) {
         fail("argument 'out': dimension {} has stride 0, so different output elements would share memory",

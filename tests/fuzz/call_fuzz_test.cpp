@@ -24,14 +24,13 @@ struct FuzzedKernel {
   const char *name;
   FuzzedCall (*decode)(const Registry &, std::span<const uint8_t>);
   int breakage_count;  // breakage numbers run from 1 to breakage_count - 1
-  const char *fuzzer;
 };
 
 void PrintTo(const FuzzedKernel &kernel, std::ostream *out) { *out << kernel.name; }
 
 const FuzzedKernel kFuzzedKernels[] = {
-    {"linear", fuzzed_linear_call, kLinearBreakageCount, "attnforge_linear_fuzzer"},
-    {"sparse", fuzzed_sparse_call, kSparseBreakageCount, "attnforge_sparse_fuzzer"},
+    {"linear", fuzzed_linear_call, kLinearBreakageCount},
+    {"sparse", fuzzed_sparse_call, kSparseBreakageCount},
 };
 
 std::vector<uint8_t> random_bytes(reference::Random &random, uint8_t first) {
@@ -56,7 +55,7 @@ FuzzOutcome run_and_report(const FuzzedKernel &kernel, const std::vector<uint8_t
   FuzzOutcome outcome = run_fuzzed_call(testing::shared_registry(), call);
   for (const std::string &rule : outcome.broken_rules) {
     ADD_FAILURE() << outcome.call << "\n  " << rule << "\n  replay: echo " << hex(bytes) << " | xxd -r -p > case && "
-                  << kernel.fuzzer << " case";
+                  << "attnforge_" << kernel.name << "_fuzzer case";
   }
   return outcome;
 }

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "attnforge/reference/linear_attention.hpp"
 #include "fuzz_bytes.hpp"
+#include "linear_case.hpp"
 
 namespace attnforge::fuzz {
 namespace {
@@ -17,9 +17,8 @@ using reference::MemoryOrder;
 
 struct LinearCall {
   LinearBreakage breakage = LinearBreakage::None;
-  reference::AttentionShape shape;
-  reference::InputOptions options;
-  std::map<std::string, double> params;
+  testing::LinearCase linear_case;       // the problem, as the linear suites state one
+  std::map<std::string, double> params;  // params_of(linear_case), defaults sometimes spelt out, then broken
   uint64_t seed = 0;             // of the random q, k, v (and key_mask)
   std::string pinned_variant;    // empty: the dispatcher picks
   uint64_t breakage_choice = 0;  // which form of the breakage (which eps, which tensor, ...)
@@ -53,7 +52,7 @@ void fit_shape_to(LinearBreakage breakage, FuzzBytes &bytes, reference::Attentio
 // that describe shows them.
 void break_call(LinearCall &call) {
   const uint64_t choice = call.breakage_choice;
-  std::vector<int32_t> &kv_len = call.options.kv_len;
+  std::vector<int32_t> &kv_len = call.linear_case.kv_len;
   switch (call.breakage) {
     case LinearBreakage::EpsOutOfRange:
       call.params["eps"] = nth_form(choice, {0.0, -1e-6, -0.0, kNaN, kInf, -kInf, 1e31, 1e-31});
@@ -65,17 +64,17 @@ void break_call(LinearCall &call) {
       call.params["causal"] = 1;
       break;
     case LinearBreakage::KeyLengthOutOfRange: {
-      if (kv_len.empty()) kv_len.assign(call.shape.batch, static_cast<int32_t>(call.shape.keys));
-      const int32_t keys = static_cast<int32_t>(call.shape.keys);
+      if (kv_len.empty()) kv_len.assign(call.linear_case.shape.batch, static_cast<int32_t>(call.linear_case.shape.keys));
+      const int32_t keys = static_cast<int32_t>(call.linear_case.shape.keys);
       kv_len[choice % kv_len.size()] =
           nth_form(choice / 2, {-1, keys + 1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()});
       break;
     }
     case LinearBreakage::KeyLengthWrongShape:
-      kv_len.assign(call.shape.batch + 1, static_cast<int32_t>(call.shape.keys));
+      kv_len.assign(call.linear_case.shape.batch + 1, static_cast<int32_t>(call.linear_case.shape.keys));
       break;
     case LinearBreakage::KeyMaskWrongShape:
-    case LinearBreakage::KeyMaskWrongDtype: call.options.key_mask_keep.reset(); break;  // prepare passes its own
+    case LinearBreakage::KeyMaskWrongDtype: call.linear_case.key_mask_keep.reset(); break;  // prepare passes its own
     case LinearBreakage::UnknownParam: call.params[nth_form<const char *>(choice, {"epsilon", "feature", "Causal", "kv_len"})] = 1;
       break;
     default: break;
@@ -85,7 +84,7 @@ void break_call(LinearCall &call) {
 // Breakages of the tensors themselves, applied to views of valid inputs.
 void break_tensors(const LinearCall &call, FuzzedCall &fuzzed) {
   Arguments &arguments = fuzzed.arguments;
-  const reference::AttentionShape &shape = call.shape;
+  const reference::AttentionShape &shape = call.linear_case.shape;
   const uint64_t choice = call.breakage_choice;
   auto buffer = [&](int64_t count) { return fuzzed.storage.emplace_back(count, 1).data(); };
   switch (call.breakage) {
@@ -104,7 +103,7 @@ void break_tensors(const LinearCall &call, FuzzedCall &fuzzed) {
     case LinearBreakage::KeyCountMismatch: arguments.v.shape[2] -= 1; break;
     case LinearBreakage::OutAliasesInput: {
       // Shifted by at most the row padding, so the view stays in q's memory.
-      const int64_t shift = static_cast<int64_t>(choice) % (call.options.row_padding + 1);
+      const int64_t shift = static_cast<int64_t>(choice) % (call.linear_case.row_padding + 1);
       arguments.out = arguments.q;
       arguments.out.data = static_cast<float *>(arguments.q.data) + shift;
       break;
@@ -180,7 +179,7 @@ ExpectedError expected_error(const LinearCall &call) {
 
 std::string describe(const LinearCall &call) {
   std::ostringstream text;
-  text << "linear " << call.shape.to_string() << call.options.to_string();
+  text << "linear " << call.linear_case.shape.to_string() << call.linear_case.input_options().to_string();
   for (const auto &[name, value] : call.params) text << " " << name << "=" << value;
   text << " seed=" << call.seed << (call.pinned_variant.empty() ? " dispatched" : " pinned " + call.pinned_variant);
   if (call.breakage != LinearBreakage::None) {
@@ -196,7 +195,7 @@ LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantI
 
   // Mostly small and ragged; one call in sixteen is long enough to cross the
   // kernels' key tiles and causal chunks (512 keys on AVX-512).
-  reference::AttentionShape &shape = call.shape;
+  reference::AttentionShape &shape = call.linear_case.shape;
   const bool long_sequence = bytes.chance(16);
   shape.batch = long_sequence ? 1 : bytes.between(1, 3);
   shape.kv_heads = long_sequence ? 1 : bytes.between(1, 3);
@@ -208,22 +207,22 @@ LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantI
   shape.value_dim = bytes.chance(2) ? shape.head_dim : bytes.one_of<int64_t>({1, 17, 64, 80});
   fit_shape_to(call.breakage, bytes, shape);
 
-  reference::InputOptions &options = call.options;
-  options.order = bytes.chance(2) ? MemoryOrder::BHND : MemoryOrder::BNHD;
-  options.row_padding = bytes.chance(2) ? 0 : bytes.between(1, 3);
+  testing::LinearCase &linear_case = call.linear_case;
+  linear_case.order = bytes.chance(2) ? MemoryOrder::BHND : MemoryOrder::BNHD;
+  linear_case.row_padding = bytes.chance(2) ? 0 : bytes.between(1, 3);
   if (bytes.chance(3)) {
-    for (int64_t b = 0; b < shape.batch; ++b) options.kv_len.push_back(static_cast<int32_t>(bytes.between(0, shape.keys)));
+    for (int64_t b = 0; b < shape.batch; ++b) linear_case.kv_len.push_back(static_cast<int32_t>(bytes.between(0, shape.keys)));
   }
-  if (bytes.chance(3)) options.key_mask_keep = bytes.one_of({0.0, 0.3, 0.9, 1.0});
+  if (bytes.chance(3)) linear_case.key_mask_keep = bytes.one_of({0.0, 0.3, 0.9, 1.0});
 
-  const int64_t feature_map = bytes.between(0, 2);
-  if (feature_map != 0 || bytes.chance(2)) call.params["feature_map"] = static_cast<double>(feature_map);
-  if (feature_map != 0 && bytes.chance(2)) {
-    call.params["causal"] = 1;
-  } else if (bytes.chance(4)) {
-    call.params["causal"] = 0;
-  }
-  if (bytes.chance(3)) call.params["eps"] = bytes.one_of({1e-30, 1e-9, 1e-6, 1e-3, 0.5, 2.0, 1e30});
+  linear_case.feature_map = static_cast<testing::FeatureMap>(bytes.between(0, 2));
+  linear_case.causal = linear_case.feature_map != testing::FeatureMap::Softmax && bytes.chance(2);
+  if (bytes.chance(3)) linear_case.eps = bytes.one_of({1e-30, 1e-9, 1e-6, 1e-3, 0.5, 2.0, 1e30});
+  call.params = testing::params_of(linear_case);
+  // The same call with its defaults left out or spelt out.
+  if (linear_case.feature_map == testing::FeatureMap::Softmax && bytes.chance(2)) call.params.erase("feature_map");
+  if (!linear_case.causal && bytes.chance(4)) call.params["causal"] = 0;
+  if (linear_case.eps == 1e-6 && bytes.chance(4)) call.params["eps"] = 1e-6;
   break_call(call);
 
   std::vector<const VariantInfo *> fitting;
@@ -236,21 +235,6 @@ LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantI
   // Last, so that libFuzzer's first short inputs vary the call, not the data.
   call.seed = bytes.word();
   return call;
-}
-
-double param_or(const LinearCall &call, const char *name, double fallback) {
-  const auto found = call.params.find(name);
-  return found == call.params.end() ? fallback : found->second;
-}
-
-reference::DoubleTensor expected_output(const LinearCall &call, const reference::AttentionInputs &inputs) {
-  reference::LinearAttentionOptions options;
-  options.feature_map = static_cast<reference::FeatureMap>(param_or(call, "feature_map", 0));
-  options.causal = param_or(call, "causal", 0) != 0;
-  options.eps = param_or(call, "eps", 1e-6);
-  options.kv_len = inputs.tensor_view("kv_len");
-  options.key_mask = inputs.tensor_view("key_mask");
-  return reference::linear_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(), options);
 }
 
 } // namespace
@@ -295,12 +279,14 @@ FuzzedCall fuzzed_linear_call(const Registry &registry, std::span<const uint8_t>
   fuzzed.description = describe(call);
   fuzzed.breakage = static_cast<int>(call.breakage);
   fuzzed.expected = expected_error(call);
-  fuzzed.row_padding = call.options.row_padding;
+  fuzzed.row_padding = call.linear_case.row_padding;
   reference::Random random(call.seed);
-  fuzzed.inputs = reference::make_attention_inputs(call.shape, random, call.options);
+  fuzzed.inputs = reference::make_attention_inputs(call.linear_case.shape, random, call.linear_case.input_options());
   fuzzed.arguments = fuzzed.inputs.arguments(call.params);
   break_tensors(call, fuzzed);
-  fuzzed.reference = [call](const reference::AttentionInputs &inputs) { return expected_output(call, inputs); };
+  fuzzed.reference = [linear_case = call.linear_case](const reference::AttentionInputs &inputs) {
+    return testing::linear_reference(linear_case, inputs);
+  };
   return fuzzed;
 }
 

@@ -29,7 +29,7 @@ struct SparseCall {
   SparseBreakage breakage = SparseBreakage::None;
   uint64_t choice = 0;             // which form of the breakage
   SparseCase sparse_case;          // shape, pattern, scale, kv_len, layout, block_size: the reference's view
-  reference::InputOptions options; // order, row padding, kv_len
+  int64_t row_padding = 0;         // the one input option SparseCase does not hold
   std::map<std::string, double> params;
   LayoutKind layout_kind = LayoutKind::None;
   int64_t layout_block_size = 64;  // the layout's rows follow it (not the call's, for LayoutForOtherBlockSize)
@@ -200,16 +200,13 @@ SparseCall decode_sparse_call(FuzzBytes &bytes, const std::vector<const VariantI
   decode_shape(bytes, call);
   SparseCase &sparse_case = call.sparse_case;
 
-  reference::InputOptions &options = call.options;
-  options.order = bytes.chance(2) ? reference::MemoryOrder::BHND : reference::MemoryOrder::BNHD;
-  options.row_padding = bytes.chance(2) ? 0 : bytes.between(1, 3);
+  sparse_case.order = bytes.chance(2) ? reference::MemoryOrder::BHND : reference::MemoryOrder::BNHD;
+  call.row_padding = bytes.chance(2) ? 0 : bytes.between(1, 3);
   if (bytes.chance(3)) {
     for (int64_t b = 0; b < sparse_case.shape.batch; ++b) {
-      options.kv_len.push_back(static_cast<int32_t>(bytes.between(0, sparse_case.shape.keys)));
+      sparse_case.kv_len.push_back(static_cast<int32_t>(bytes.between(0, sparse_case.shape.keys)));
     }
   }
-  sparse_case.kv_len = options.kv_len;
-  sparse_case.order = options.order;
   if (const int64_t size = bytes.between(0, 2); size > 0) sparse_case.block_size = size == 1 ? 64 : 128;
   decode_pattern(bytes, call);
 
@@ -259,7 +256,7 @@ SparseCall decode_sparse_call(FuzzBytes &bytes, const std::vector<const VariantI
 std::string describe(const SparseCall &call) {
   std::ostringstream text;
   text << "sparse " << call.sparse_case.describe();  // which names kv_len and the order itself
-  if (call.options.row_padding) text << " row_padding=" << call.options.row_padding;
+  if (call.row_padding) text << " row_padding=" << call.row_padding;
   if (call.layout_kind != LayoutKind::None) {
     const ExplicitLayout &layout = *call.sparse_case.layout;
     text << (call.layout_kind == LayoutKind::Built ? " (built, edited:" : " (random:") << " Mb=" << layout.max_blocks
@@ -355,9 +352,11 @@ FuzzedCall fuzzed_sparse_call(const Registry &registry, std::span<const uint8_t>
   fuzzed.description = describe(*call);
   fuzzed.breakage = static_cast<int>(call->breakage);
   fuzzed.expected = expected_error(*call);
-  fuzzed.row_padding = call->options.row_padding;
+  fuzzed.row_padding = call->row_padding;
+  reference::InputOptions options = call->sparse_case.input_options();
+  options.row_padding = call->row_padding;
   reference::Random random(call->seed);
-  fuzzed.inputs = reference::make_attention_inputs(call->sparse_case.shape, random, call->options);
+  fuzzed.inputs = reference::make_attention_inputs(call->sparse_case.shape, random, options);
   fuzzed.arguments = fuzzed.inputs.arguments(call->params);
   add_layout(*call, fuzzed.arguments);
   fuzzed.reference = [call](const reference::AttentionInputs &inputs) {
