@@ -7,6 +7,7 @@
 #     KERNEL full GENERATOR full_attention GENERATOR_TARGET full_attention_generator
 #     DTYPE f32 HEAD_DIMS 64 128 any TARGETS x86-64-avx512 x86-64-avx2 x86-64
 #     [BUILD_PARAM block_size BUILD_VALUES 64 128 ID_TAG b]
+#     [TUNED_FILE <json>] [FUNCTION_SUFFIX <suffix>]
 #     OUT_VARIANTS <var>)
 #
 # BUILD_PARAM names a generator param whose value a caller must match (the
@@ -19,6 +20,10 @@
 # OUT_VARIANTS receives one "id|function|head_dim|target|build_value" entry per
 # library (build_value empty without BUILD_PARAM), for the plugin's variant
 # table; each library is a target named <function>.
+#
+# TUNED_FILE replaces schedules/tuned/<target>/<kernel>.json (attnforge-tune's
+# candidates each bring their own); FUNCTION_SUFFIX keeps their libraries'
+# names apart from the plugin's own.
 
 # attnforge target names → Halide target strings and the CPU features a
 # machine needs to run the code (names as the runtime's cpuid reports them).
@@ -35,13 +40,14 @@ set(ATTNFORGE_TARGET_x86-64_HALIDE "x86-64-linux-user_context")
 set(ATTNFORGE_TARGET_x86-64_FEATURES "")
 set(ATTNFORGE_TARGET_x86-64_PRIORITY 10)
 
-# Reads the tuned tunables for one kernel, target and head size as a list of
+# Reads the tuned tunables for one head size from a tuned file as a list of
 # name=value generator params. The file's "params" object holds the defaults;
-# an optional "head_dim_<N>" object overrides some of them for head size N.
-function(attnforge_read_tuned_params kernel target head_dim out_var)
-  set(file "${PROJECT_SOURCE_DIR}/schedules/tuned/${target}/${kernel}.json")
+# an optional "head_dim_<N>" object overrides some of them for head size N
+# (N = 0 for the any-size variant). tools/tune/tuned_file.cpp reads the same
+# way.
+function(attnforge_read_tuned_params file head_dim out_var)
   if (NOT EXISTS "${file}")
-    message(FATAL_ERROR "attnforge: no tuned schedule for ${kernel} on ${target}: expected ${file}")
+    message(FATAL_ERROR "attnforge: no tuned schedule: expected ${file}")
   endif ()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${file}")
   file(READ "${file}" json)
@@ -64,7 +70,7 @@ function(attnforge_read_tuned_params kernel target head_dim out_var)
 endfunction()
 
 function(attnforge_add_kernel)
-  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE;BUILD_PARAM;ID_TAG;OUT_VARIANTS"
+  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE;BUILD_PARAM;ID_TAG;TUNED_FILE;FUNCTION_SUFFIX;OUT_VARIANTS"
                         "HEAD_DIMS;TARGETS;EXTRA_PARAMS;BUILD_VALUES" ${ARGN})
   # Without a build param, one build whose id has no tag.
   set(build_count 1)
@@ -90,7 +96,11 @@ function(attnforge_add_kernel)
         set(size_tag d${head_dim})
         set(size_value ${head_dim})
       endif ()
-      attnforge_read_tuned_params(${ARG_KERNEL} ${target} ${size_value} tuned)
+      set(tuned_file "${PROJECT_SOURCE_DIR}/schedules/tuned/${target}/${ARG_KERNEL}.json")
+      if (ARG_TUNED_FILE)
+        set(tuned_file "${ARG_TUNED_FILE}")
+      endif ()
+      attnforge_read_tuned_params("${tuned_file}" ${size_value} tuned)
       foreach (build RANGE ${last_build})
         set(build_value "")
         set(build_params "")
@@ -102,7 +112,7 @@ function(attnforge_add_kernel)
         endif ()
         list(JOIN tags ":" id_tags)
         list(JOIN tags "_" function_tags)
-        string(MAKE_C_IDENTIFIER "attnforge_${ARG_KERNEL}_${ARG_DTYPE}_${function_tags}_${target}" function)
+        string(MAKE_C_IDENTIFIER "attnforge_${ARG_KERNEL}_${ARG_DTYPE}_${function_tags}_${target}${ARG_FUNCTION_SUFFIX}" function)
         add_halide_library(${function}
           FROM ${ARG_GENERATOR_TARGET}
           GENERATOR ${ARG_GENERATOR}
@@ -155,38 +165,54 @@ endfunction()
 
 # A plugin: a MODULE library built into the plugin directory the registry
 # searches, linking libattnforge (for the shared Halide runtime) and every
-# kernel library of its family.
+# kernel library of its family, its variant table read from TABLE_DIR.
+# A CANDIDATE (attnforge-tune's) goes to its own OUTPUT_DIRECTORY, is built
+# only on request and is never installed.
 function(attnforge_add_plugin name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;KERNEL_LIBRARIES" ${ARGN})
-  add_library(${name} MODULE ${ARG_SOURCES})
+  cmake_parse_arguments(ARG "CANDIDATE" "TABLE_DIR;OUTPUT_DIRECTORY" "SOURCES;KERNEL_LIBRARIES" ${ARGN})
+  if (ARG_CANDIDATE)
+    add_library(${name} MODULE EXCLUDE_FROM_ALL ${ARG_SOURCES})
+  else ()
+    add_library(${name} MODULE ${ARG_SOURCES})
+    install(TARGETS ${name} LIBRARY DESTINATION "${ATTNFORGE_PLUGIN_SUBDIR}")
+  endif ()
   target_link_libraries(${name} PRIVATE attnforge::runtime attnforge_plugin_support ${ARG_KERNEL_LIBRARIES})
-  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_BINARY_DIR})
+  target_include_directories(${name} PRIVATE ${ARG_TABLE_DIR})
   set_target_properties(${name} PROPERTIES
     PREFIX "lib"
-    LIBRARY_OUTPUT_DIRECTORY "${ATTNFORGE_BUILD_PLUGIN_DIR}"
+    LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}"
     CXX_VISIBILITY_PRESET hidden
     INSTALL_RPATH "$ORIGIN/../..")
-  install(TARGETS ${name} LIBRARY DESTINATION "${ATTNFORGE_PLUGIN_SUBDIR}")
 endfunction()
 
 # One kernel family's plugin, end to end: every variant compiled by
 # attnforge_add_kernel, the variant table written, and the plugin `plugin`
 # built from SOURCES and those libraries. Takes attnforge_add_kernel's
-# arguments (without OUT_VARIANTS) plus SOURCES.
+# arguments (without OUT_VARIANTS) plus SOURCES, and, for attnforge-tune's
+# candidates, CANDIDATE and OUTPUT_DIRECTORY (attnforge_add_plugin).
 function(attnforge_add_kernel_plugin plugin)
-  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE;BUILD_PARAM;ID_TAG"
+  cmake_parse_arguments(ARG "CANDIDATE" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE;BUILD_PARAM;ID_TAG;TUNED_FILE;FUNCTION_SUFFIX;OUTPUT_DIRECTORY"
                         "HEAD_DIMS;TARGETS;EXTRA_PARAMS;BUILD_VALUES;SOURCES" ${ARGN})
   attnforge_add_kernel(
     KERNEL ${ARG_KERNEL} GENERATOR ${ARG_GENERATOR} GENERATOR_TARGET ${ARG_GENERATOR_TARGET}
     DTYPE ${ARG_DTYPE} HEAD_DIMS ${ARG_HEAD_DIMS} TARGETS ${ARG_TARGETS} EXTRA_PARAMS ${ARG_EXTRA_PARAMS}
     BUILD_PARAM ${ARG_BUILD_PARAM} BUILD_VALUES ${ARG_BUILD_VALUES} ID_TAG ${ARG_ID_TAG}
+    TUNED_FILE ${ARG_TUNED_FILE} FUNCTION_SUFFIX ${ARG_FUNCTION_SUFFIX}
     OUT_VARIANTS variants)
-  attnforge_write_variant_table(${ARG_KERNEL} "${CMAKE_CURRENT_BINARY_DIR}" ${variants})
+  set(table_dir "${CMAKE_CURRENT_BINARY_DIR}/${plugin}")
+  attnforge_write_variant_table(${ARG_KERNEL} "${table_dir}" ${variants})
   set(libraries "")
   foreach (entry IN LISTS variants)
     string(REPLACE "|" ";" fields "${entry}")
     list(GET fields 1 function)
     list(APPEND libraries ${function})
   endforeach ()
-  attnforge_add_plugin(${plugin} SOURCES ${ARG_SOURCES} KERNEL_LIBRARIES ${libraries})
+  set(output_directory "${ATTNFORGE_BUILD_PLUGIN_DIR}")
+  set(candidate "")
+  if (ARG_CANDIDATE)
+    set(output_directory "${ARG_OUTPUT_DIRECTORY}")
+    set(candidate CANDIDATE)
+  endif ()
+  attnforge_add_plugin(${plugin} ${candidate} SOURCES ${ARG_SOURCES} KERNEL_LIBRARIES ${libraries}
+    TABLE_DIR "${table_dir}" OUTPUT_DIRECTORY "${output_directory}")
 endfunction()

@@ -48,6 +48,10 @@ std::optional<double> gflops(const KernelProfile &profile, const Problem &proble
 // Throws attnforge::Error (Unsupported) when the kernel has no reference.
 double verification_error(KernelCall &call, const KernelProfile &profile, const Problem &problem);
 
+// The same against a reference result computed beforehand (attnforge-tune
+// checks every candidate against one).
+double output_error(KernelCall &call, const reference::DoubleTensor &expected);
+
 // What run, verify and bench print first: kernel, variant, problem.
 void print_call_summary(const KernelCall &call, const Problem &problem);
 

@@ -84,8 +84,8 @@ double family_option_value(const ParamOption &option, const std::string &text) {
 
 } // namespace
 
-void add_problem_options(CLI::App &command, ProblemOptions &options) {
-  command.add_option("kernel", options.kernel, "Kernel name, e.g. full")->required();
+void add_problem_options(CLI::App &command, ProblemOptions &options, bool kernel_positional) {
+  if (kernel_positional) command.add_option("kernel", options.kernel, "Kernel name, e.g. full")->required();
   add_size(command, "--batch", options.batch, "B, the batch size");
   add_size(command, "--heads", options.heads, "Hq, the query heads");
   add_size(command, "--kv-heads", options.kv_heads, "Hkv, the key/value heads (default: --heads)");

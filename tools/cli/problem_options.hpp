@@ -34,8 +34,10 @@ struct ProblemOptions {
   int64_t seed = -1;  // -1: fresh
 };
 
-// Adds the kernel positional and every problem option to `command`.
-void add_problem_options(CLI::App &command, ProblemOptions &options);
+// Adds the kernel positional and every problem option to `command`; without
+// the positional when `kernel_positional` is false (attnforge-tune measure
+// takes the kernel from its plan).
+void add_problem_options(CLI::App &command, ProblemOptions &options, bool kernel_positional = true);
 
 // The problem the options describe, on top of the profile's default problem.
 // Throws attnforge::Error (InvalidArgument) for values that contradict each

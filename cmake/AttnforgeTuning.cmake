@@ -1,0 +1,63 @@
+# attnforge_add_tuning_candidates: attnforge-tune's candidate plugins.
+#
+#   attnforge_add_tuning_candidates(<the same recipe attnforge_add_kernel_plugin takes,
+#                                    without HEAD_DIMS and TARGETS>)
+#
+# Does nothing unless ATTNFORGE_TUNE_PLAN names a plan (attnforge-tune plan
+# writes it) for this recipe's kernel. Then each of the plan's candidates
+# becomes one plugin, attnforge_tune_<kernel>_<candidate>, holding the one
+# variant the plan tunes (its target and head size; its build value for a
+# kernel with a BUILD_PARAM), compiled with the candidate's tuned file
+# <plan dir>/<candidate>/<kernel>.json and written to
+# <plan dir>/<candidate>/plugins, where attnforge-tune measure loads it by
+# name. The target attnforge_tune_candidates builds them all; nothing else
+# builds or installs them.
+set(ATTNFORGE_TUNE_PLAN "" CACHE FILEPATH "An attnforge-tune plan whose candidate plugins to define")
+
+if (NOT TARGET attnforge_tune_candidates)
+  add_custom_target(attnforge_tune_candidates)
+endif ()
+
+function(attnforge_add_tuning_candidates)
+  if (NOT ATTNFORGE_TUNE_PLAN)
+    return()
+  endif ()
+  cmake_parse_arguments(ARG "" "KERNEL;BUILD_PARAM" "BUILD_VALUES" ${ARGN})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${ATTNFORGE_TUNE_PLAN}")
+  file(READ "${ATTNFORGE_TUNE_PLAN}" plan)
+  string(JSON kernel GET "${plan}" kernel)
+  if (NOT kernel STREQUAL ARG_KERNEL)
+    return()
+  endif ()
+  string(JSON target GET "${plan}" target)
+  string(JSON head_dim GET "${plan}" head_dim)
+  get_filename_component(plan_dir "${ATTNFORGE_TUNE_PLAN}" DIRECTORY)
+
+  # The recipe minus what the plan decides.
+  set(recipe ${ARGN})
+  if (ARG_BUILD_PARAM)
+    string(JSON build_value ERROR_VARIABLE no_build_value GET "${plan}" build_value)
+    if (no_build_value OR build_value STREQUAL "")
+      list(GET ARG_BUILD_VALUES 0 build_value)
+    endif ()
+    list(FIND recipe BUILD_VALUES at)
+    list(LENGTH ARG_BUILD_VALUES value_count)
+    foreach (removed RANGE ${value_count}) # the keyword, then each value
+      list(REMOVE_AT recipe ${at})
+    endforeach ()
+    list(APPEND recipe BUILD_VALUES ${build_value})
+  endif ()
+
+  string(JSON count LENGTH "${plan}" candidates)
+  math(EXPR last "${count} - 1")
+  foreach (index RANGE ${last})
+    string(JSON candidate GET "${plan}" candidates ${index} name)
+    set(plugin attnforge_tune_${kernel}_${candidate})
+    attnforge_add_kernel_plugin(${plugin} ${recipe}
+      HEAD_DIMS ${head_dim} TARGETS ${target}
+      TUNED_FILE "${plan_dir}/${candidate}/${kernel}.json"
+      FUNCTION_SUFFIX _tune_${candidate}
+      CANDIDATE OUTPUT_DIRECTORY "${plan_dir}/${candidate}/plugins")
+    add_dependencies(attnforge_tune_candidates ${plugin})
+  endforeach ()
+endfunction()

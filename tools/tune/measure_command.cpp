@@ -1,0 +1,221 @@
+// attnforge-tune measure DIR [problem options]: loads each built candidate's
+// plugin by name in a registry of its own, checks it once against the
+// double-precision reference, then times every candidate in interleaved
+// rounds on the same inputs, so that a slow moment of the host weighs on
+// all of them alike. results.json is rewritten after every measurement; a
+// second run with the same problem resumes at the first missing round.
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "attnforge/attnforge.hpp"
+#include "attnforge/reference/error_metric.hpp"
+#include "commands.hpp"
+#include "counted.hpp"
+#include "kernel_call.hpp"
+#include "measurements.hpp"
+#include "problem_options.hpp"
+#include "standings_table.hpp"
+
+namespace attnforge::tune {
+namespace {
+
+struct MeasureOptions {
+  std::string dir;
+  cli::ProblemOptions problem;
+  int rounds = 10;  // enough for the sign test to tell 16 candidates apart (apply)
+};
+
+// A candidate whose plugin loaded: its registry (which must outlive the
+// kernel handle) and the one variant it tunes, pinned.
+struct LoadedCandidate {
+  const Candidate *candidate;
+  std::unique_ptr<Registry> registry;
+  Kernel kernel;
+  const VariantInfo *variant;
+};
+
+std::string describe_machine() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string model = "unknown CPU";
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  return fmt::format("{}, {}", model, tools::counted(std::thread::hardware_concurrency(), "thread"));
+}
+
+// The plan's variant among a candidate's plugins: its kernel, target and
+// head size. Throws NotFound when there is none, InvalidArgument when
+// several match.
+const VariantInfo &tuned_variant(const Registry &registry, const TuningPlan &plan) {
+  std::vector<const VariantInfo *> matches;
+  std::vector<std::string> found;
+  for (const VariantInfo &variant : registry.variants()) {
+    found.push_back(variant.id);
+    if (variant.kernel == plan.kernel && variant.target == plan.target && variant.head_dim == plan.head_dim) {
+      matches.push_back(&variant);
+    }
+  }
+  if (matches.size() == 1) return *matches.front();
+  const std::string wanted = fmt::format("{} variant for {}, head size {}", plan.kernel, plan.target,
+                                         plan.head_dim == 0 ? std::string("any") : std::to_string(plan.head_dim));
+  if (matches.empty()) {
+    throw Error(ErrorCategory::NotFound, fmt::format("no {} among its plugins' variants ({})", wanted,
+                                                     found.empty() ? "none" : fmt::format("{}", fmt::join(found, ", "))));
+  }
+  throw Error(ErrorCategory::InvalidArgument, fmt::format("several {} ({})", wanted, fmt::join(found, ", ")));
+}
+
+std::optional<LoadedCandidate> load_candidate(const std::filesystem::path &dir, const TuningPlan &plan,
+                                              const Candidate &candidate, CandidateResult &result) {
+  const std::filesystem::path plugin_dir = candidate_plugin_dir(dir, candidate);
+  if (!std::filesystem::is_directory(plugin_dir)) {
+    result.failure = "not built (run attnforge-tune build)";
+    return std::nullopt;
+  }
+  try {
+    auto registry = std::make_unique<Registry>(RegistryOptions{{plugin_dir.string()}, {}});
+    const VariantInfo &variant = tuned_variant(*registry, plan);
+    Kernel kernel = registry->variant(variant.id);
+    result.variant = variant.id;
+    result.failure.clear();
+    return LoadedCandidate{&candidate, std::move(registry), std::move(kernel), &variant};
+  } catch (const Error &error) {
+    result.failure = error.what();
+    return std::nullopt;
+  }
+}
+
+int measure_candidates(MeasureOptions options) {
+  if (!options.problem.variant.empty()) {
+    throw Error(ErrorCategory::InvalidArgument, "--variant: measure runs each candidate's own variant, which the plan names");
+  }
+  const std::filesystem::path dir = options.dir;
+  const TuningPlan plan = read_plan(dir);
+  options.problem.kernel = plan.kernel;
+  const cli::KernelProfile profile = cli::profile_for(plan.kernel);
+  const cli::Problem problem = cli::make_problem(options.problem, profile);
+
+  Measurements measurements{problem.describe(), describe_machine(), options.problem.repeats, {}};
+  if (std::optional<Measurements> earlier = read_measurements(dir)) {
+    if (earlier->problem != measurements.problem || earlier->repeats != measurements.repeats) {
+      throw Error(ErrorCategory::InvalidArgument,
+                  fmt::format("{} was measured on {} with {} a round; this run asks for {} with {}: pass the same "
+                              "problem options and --repeats, or plan into another --dir",
+                              results_file(dir).string(), earlier->problem, tools::counted(earlier->repeats, "call"),
+                              measurements.problem, tools::counted(measurements.repeats, "call")));
+    }
+    measurements.candidates = std::move(earlier->candidates);
+  }
+
+  std::vector<LoadedCandidate> loaded;
+  for (const Candidate &candidate : plan.candidates) {
+    if (auto candidate_loaded = load_candidate(dir, plan, candidate, measurements.candidates[candidate.name])) {
+      loaded.push_back(std::move(*candidate_loaded));
+    }
+  }
+  if (loaded.empty() || loaded.front().candidate != &plan.candidates.front()) {
+    write_measurements(dir, measurements);
+    throw Error(ErrorCategory::NotFound,
+                fmt::format("the baseline {} cannot be measured: {}", plan.candidates.front().name,
+                            measurements.candidates[plan.candidates.front().name].failure));
+  }
+
+  // One set of inputs for every candidate: the baseline's call, whose kernel
+  // and variant each measurement swaps in.
+  reference::Random random = cli::random_for(options.problem);
+  cli::KernelCall call = cli::prepare_call(*loaded.front().registry, profile, problem, loaded.front().variant->id, random);
+  fmt::print("measuring {} of {} on {}, each beside the baseline\n          {} rounds of {} each, after {}; "
+             "inputs seed {}\n",
+             tools::counted(loaded.size(), "candidate"), plan.kernel, problem.describe(), options.rounds,
+             tools::counted(options.problem.repeats, "call"), tools::counted(options.problem.warmup, "warm-up call"),
+             random.seed());
+
+  // Each candidate is checked once, against one reference result.
+  std::optional<reference::DoubleTensor> expected;
+  const double budget = reference::error_budget(call.variant->dtype);
+  std::vector<LoadedCandidate *> checked;
+  for (LoadedCandidate &candidate : loaded) {
+    CandidateResult &result = measurements.candidates[candidate.candidate->name];
+    call.kernel = candidate.kernel;
+    call.variant = candidate.variant;
+    if (!result.error) {
+      if (!profile.reference) throw Error(ErrorCategory::Unsupported, fmt::format("no reference for '{}'", plan.kernel));
+      if (!expected) expected = profile.reference(problem, call.inputs);
+      result.error = cli::output_error(call, *expected);
+    }
+    if (!(*result.error <= budget)) {
+      result.failure = fmt::format("over the error budget: {:.3g} > {:.0e}", *result.error, budget);
+      fmt::print("left out   {}: {}\n", candidate.candidate->name, result.failure);
+      continue;
+    }
+    checked.push_back(&candidate);
+  }
+  write_measurements(dir, measurements);
+  if (checked.empty() || checked.front() != &loaded.front()) {
+    throw Error(ErrorCategory::Runtime, fmt::format("the baseline {} failed its check: {}",
+                                                    plan.candidates.front().name,
+                                                    measurements.candidates[plan.candidates.front().name].failure));
+  }
+
+  // Every other candidate beside the baseline, round after round.
+  const LoadedCandidate &baseline = *checked.front();
+  const std::vector<LoadedCandidate *> others(checked.begin() + 1, checked.end());
+  const auto time_one = [&](const LoadedCandidate &candidate) {
+    call.kernel = candidate.kernel;
+    call.variant = candidate.variant;
+    return cli::time_calls(call, options.problem.warmup, options.problem.repeats).median_ms;
+  };
+  size_t measurement = 0;
+  const size_t total = others.size() * static_cast<size_t>(options.rounds);
+  for (int round = 0; round < options.rounds; ++round) {
+    for (LoadedCandidate *candidate : others) {
+      ++measurement;
+      CandidateResult &result = measurements.candidates[candidate->candidate->name];
+      if (static_cast<int>(result.round_ms.size()) > round) continue;  // measured by an earlier run
+      // Alternate which goes first, so that neither gains from the other's
+      // warm caches or loses to a slowing host more often.
+      double candidate_ms = 0, baseline_ms = 0;
+      if (round % 2 == 0) {
+        baseline_ms = time_one(baseline);
+        candidate_ms = time_one(*candidate);
+      } else {
+        candidate_ms = time_one(*candidate);
+        baseline_ms = time_one(baseline);
+      }
+      result.round_ms.push_back(candidate_ms);
+      result.baseline_ms.push_back(baseline_ms);
+      write_measurements(dir, measurements);
+      fmt::print("[{}/{}] round {} {}  {:.3f} ms, {} {:.3f} ms beside it: {:.3f}  {}\n", measurement, total, round + 1,
+                 candidate->candidate->name, candidate_ms, baseline.candidate->name, baseline_ms,
+                 candidate_ms / baseline_ms, describe_changes(*candidate->candidate));
+      std::fflush(stdout);
+    }
+  }
+  print_standings(plan, measurements);
+  fmt::print("next      attnforge-tune apply {}\n", options.dir);
+  return 0;
+}
+
+} // namespace
+
+void add_measure_command(CLI::App &app, CommandAction &chosen) {
+  CLI::App *command = app.add_subcommand(
+      "measure", "Check and time every built candidate on one problem, in interleaved rounds (resumable)");
+  auto options = std::make_shared<MeasureOptions>();
+  command->add_option("dir", options->dir, "The plan's directory")->required();
+  options->problem.repeats = 10;
+  options->problem.warmup = 1;
+  cli::add_problem_options(*command, options->problem, /*kernel_positional=*/false);
+  command->add_option("--rounds", options->rounds, "Rounds over all candidates")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  command->callback([&chosen, options] { chosen = [options] { return measure_candidates(*options); }; });
+}
+
+} // namespace attnforge::tune
