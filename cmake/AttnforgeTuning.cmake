@@ -22,7 +22,8 @@ function(attnforge_add_tuning_candidates)
   if (NOT ATTNFORGE_TUNE_PLAN)
     return()
   endif ()
-  cmake_parse_arguments(ARG "" "KERNEL;BUILD_PARAM" "BUILD_VALUES" ${ARGN})
+  cmake_parse_arguments(ARG "" "KERNEL;GENERATOR;GENERATOR_TARGET;DTYPE;BUILD_PARAM;ID_TAG"
+                        "BUILD_VALUES;EXTRA_PARAMS;SOURCES" ${ARGN})
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${ATTNFORGE_TUNE_PLAN}")
   file(READ "${ATTNFORGE_TUNE_PLAN}" plan)
   string(JSON kernel GET "${plan}" kernel)
@@ -33,19 +34,15 @@ function(attnforge_add_tuning_candidates)
   string(JSON head_dim GET "${plan}" head_dim)
   get_filename_component(plan_dir "${ATTNFORGE_TUNE_PLAN}" DIRECTORY)
 
-  # The recipe minus what the plan decides.
-  set(recipe ${ARGN})
+  # The recipe, with the plan's one build value where the kernel has several.
+  set(recipe KERNEL ${ARG_KERNEL} GENERATOR ${ARG_GENERATOR} GENERATOR_TARGET ${ARG_GENERATOR_TARGET}
+             DTYPE ${ARG_DTYPE} EXTRA_PARAMS ${ARG_EXTRA_PARAMS} SOURCES ${ARG_SOURCES})
   if (ARG_BUILD_PARAM)
     string(JSON build_value ERROR_VARIABLE no_build_value GET "${plan}" build_value)
     if (no_build_value OR build_value STREQUAL "")
       list(GET ARG_BUILD_VALUES 0 build_value)
     endif ()
-    list(FIND recipe BUILD_VALUES at)
-    list(LENGTH ARG_BUILD_VALUES value_count)
-    foreach (removed RANGE ${value_count}) # the keyword, then each value
-      list(REMOVE_AT recipe ${at})
-    endforeach ()
-    list(APPEND recipe BUILD_VALUES ${build_value})
+    list(APPEND recipe BUILD_PARAM ${ARG_BUILD_PARAM} ID_TAG ${ARG_ID_TAG} BUILD_VALUES ${build_value})
   endif ()
 
   string(JSON count LENGTH "${plan}" candidates)

@@ -1,7 +1,8 @@
 # What cmake/AttnforgeTuning.cmake asks the build for, from a plan: one
-# candidate plugin per candidate, for the plan's kernel only, with the plan's
-# target, head size and build value, each candidate's own tuned file and
-# output directory; nothing at all without a plan. Runs in script mode:
+# candidate plugin per candidate, for the plan's kernel only, with the rest
+# of its recipe as given, the plan's target, head size and build value, each
+# candidate's own tuned file and output directory; nothing at all without a
+# plan. Runs in script mode:
 #   cmake -DSOURCE_DIR=... -DWORK_DIR=... -DCMAKE_GENERATOR=... -DCMAKE_MAKE_PROGRAM=... -P tuning_cmake_test.cmake
 set(plan_dir "${WORK_DIR}/plan")
 set(build_dir "${WORK_DIR}/build")
@@ -42,7 +43,8 @@ foreach (candidate IN ITEMS c00 c01)
   set(call "${calls}")
   list(FILTER call INCLUDE REGEX "^attnforge_tune_sparse_${candidate}: ")
   foreach (piece IN ITEMS
-      " KERNEL sparse " " HEAD_DIMS 64 TARGETS x86-64-avx512 " " BUILD_VALUES 128 "
+      " KERNEL sparse " " GENERATOR sparse_attention " " DTYPE f32 " " SOURCES sparse_plugin.cpp "
+      " BUILD_PARAM block_size ID_TAG b BUILD_VALUES 128 " " HEAD_DIMS 64 TARGETS x86-64-avx512 "
       " TUNED_FILE ${plan_dir}/${candidate}/sparse.json " " FUNCTION_SUFFIX _tune_${candidate} "
       " CANDIDATE OUTPUT_DIRECTORY ${plan_dir}/${candidate}/plugins")
     string(FIND "${call}" "${piece}" at)

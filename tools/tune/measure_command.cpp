@@ -91,79 +91,81 @@ std::optional<LoadedCandidate> load_candidate(const std::filesystem::path &dir, 
   }
 }
 
-int measure_candidates(MeasureOptions options) {
-  if (!options.problem.variant.empty()) {
-    throw Error(ErrorCategory::InvalidArgument, "--variant: measure runs each candidate's own variant, which the plan names");
+// results.json's earlier rounds, when they were taken on this problem;
+// throws InvalidArgument, writing nothing, when they were not.
+Measurements resume_or_start(const std::filesystem::path &dir, Measurements fresh) {
+  std::optional<Measurements> earlier = read_measurements(dir);
+  if (!earlier) return fresh;
+  if (earlier->problem != fresh.problem || earlier->repeats != fresh.repeats) {
+    throw Error(ErrorCategory::InvalidArgument,
+                fmt::format("{} was measured on {} with {} a round; this run asks for {} with {}: pass the same "
+                            "problem options and --repeats, or plan into another --dir",
+                            results_file(dir).string(), earlier->problem, tools::counted(earlier->repeats, "call"),
+                            fresh.problem, tools::counted(fresh.repeats, "call")));
   }
-  const std::filesystem::path dir = options.dir;
-  const TuningPlan plan = read_plan(dir);
-  options.problem.kernel = plan.kernel;
-  const cli::KernelProfile profile = cli::profile_for(plan.kernel);
-  const cli::Problem problem = cli::make_problem(options.problem, profile);
+  fresh.candidates = std::move(earlier->candidates);
+  return fresh;
+}
 
-  Measurements measurements{problem.describe(), describe_machine(), options.problem.repeats, {}};
-  if (std::optional<Measurements> earlier = read_measurements(dir)) {
-    if (earlier->problem != measurements.problem || earlier->repeats != measurements.repeats) {
-      throw Error(ErrorCategory::InvalidArgument,
-                  fmt::format("{} was measured on {} with {} a round; this run asks for {} with {}: pass the same "
-                              "problem options and --repeats, or plan into another --dir",
-                              results_file(dir).string(), earlier->problem, tools::counted(earlier->repeats, "call"),
-                              measurements.problem, tools::counted(measurements.repeats, "call")));
-    }
-    measurements.candidates = std::move(earlier->candidates);
-  }
-
+// Every candidate whose plugin loads, the baseline first; throws NotFound
+// when the baseline's does not.
+std::vector<LoadedCandidate> load_candidates(const std::filesystem::path &dir, const TuningPlan &plan,
+                                             Measurements &measurements) {
   std::vector<LoadedCandidate> loaded;
   for (const Candidate &candidate : plan.candidates) {
     if (auto candidate_loaded = load_candidate(dir, plan, candidate, measurements.candidates[candidate.name])) {
       loaded.push_back(std::move(*candidate_loaded));
     }
   }
-  if (loaded.empty() || loaded.front().candidate != &plan.candidates.front()) {
+  const Candidate &baseline = plan.candidates.front();
+  if (loaded.empty() || loaded.front().candidate != &baseline) {
     write_measurements(dir, measurements);
-    throw Error(ErrorCategory::NotFound,
-                fmt::format("the baseline {} cannot be measured: {}", plan.candidates.front().name,
-                            measurements.candidates[plan.candidates.front().name].failure));
+    throw Error(ErrorCategory::NotFound, fmt::format("the baseline {} cannot be measured: {}", baseline.name,
+                                                     measurements.candidates[baseline.name].failure));
   }
+  return loaded;
+}
 
-  // One set of inputs for every candidate: the baseline's call, whose kernel
-  // and variant each measurement swaps in.
-  reference::Random random = cli::random_for(options.problem);
-  cli::KernelCall call = cli::prepare_call(*loaded.front().registry, profile, problem, loaded.front().variant->id, random);
-  fmt::print("measuring {} of {} on {}, each beside the baseline\n          {} rounds of {} each, after {}; "
-             "inputs seed {}\n",
-             tools::counted(loaded.size(), "candidate"), plan.kernel, problem.describe(), options.rounds,
-             tools::counted(options.problem.repeats, "call"), tools::counted(options.problem.warmup, "warm-up call"),
-             random.seed());
-
-  // Each candidate is checked once, against one reference result.
+// The candidates within the error budget, the baseline first, each run once
+// (unless an earlier run did) against one reference result; throws Runtime
+// when the baseline is not among them.
+std::vector<LoadedCandidate *> check_candidates(std::vector<LoadedCandidate> &loaded, cli::KernelCall &call,
+                                                const cli::KernelProfile &profile, const cli::Problem &problem,
+                                                Measurements &measurements) {
   std::optional<reference::DoubleTensor> expected;
   const double budget = reference::error_budget(call.variant->dtype);
   std::vector<LoadedCandidate *> checked;
   for (LoadedCandidate &candidate : loaded) {
     CandidateResult &result = measurements.candidates[candidate.candidate->name];
-    call.kernel = candidate.kernel;
-    call.variant = candidate.variant;
     if (!result.error) {
-      if (!profile.reference) throw Error(ErrorCategory::Unsupported, fmt::format("no reference for '{}'", plan.kernel));
+      if (!profile.reference) {
+        throw Error(ErrorCategory::Unsupported, fmt::format("no reference to check '{}' against", profile.name));
+      }
       if (!expected) expected = profile.reference(problem, call.inputs);
+      call.kernel = candidate.kernel;
+      call.variant = candidate.variant;
       result.error = cli::output_error(call, *expected);
     }
     if (!(*result.error <= budget)) {
       result.failure = fmt::format("over the error budget: {:.3g} > {:.0e}", *result.error, budget);
-      fmt::print("left out   {}: {}\n", candidate.candidate->name, result.failure);
+      fmt::print("left out  {}: {}\n", candidate.candidate->name, result.failure);
       continue;
     }
     checked.push_back(&candidate);
   }
-  write_measurements(dir, measurements);
   if (checked.empty() || checked.front() != &loaded.front()) {
-    throw Error(ErrorCategory::Runtime, fmt::format("the baseline {} failed its check: {}",
-                                                    plan.candidates.front().name,
-                                                    measurements.candidates[plan.candidates.front().name].failure));
+    const std::string &baseline = loaded.front().candidate->name;
+    throw Error(ErrorCategory::Runtime,
+                fmt::format("the baseline {} failed its check: {}", baseline, measurements.candidates[baseline].failure));
   }
+  return checked;
+}
 
-  // Every other candidate beside the baseline, round after round.
+// Every other candidate timed beside the baseline, round after round,
+// resuming after the rounds `measurements` holds; results.json rewritten
+// after each.
+void time_in_rounds(const std::filesystem::path &dir, const std::vector<LoadedCandidate *> &checked,
+                    cli::KernelCall &call, const MeasureOptions &options, Measurements &measurements) {
   const LoadedCandidate &baseline = *checked.front();
   const std::vector<LoadedCandidate *> others(checked.begin() + 1, checked.end());
   const auto time_one = [&](const LoadedCandidate &candidate) {
@@ -197,6 +199,34 @@ int measure_candidates(MeasureOptions options) {
       std::fflush(stdout);
     }
   }
+}
+
+int measure_candidates(MeasureOptions options) {
+  if (!options.problem.variant.empty()) {
+    throw Error(ErrorCategory::InvalidArgument, "--variant: measure runs each candidate's own variant, which the plan names");
+  }
+  const std::filesystem::path dir = options.dir;
+  const TuningPlan plan = read_plan(dir);
+  options.problem.kernel = plan.kernel;
+  const cli::KernelProfile profile = cli::profile_for(plan.kernel);
+  const cli::Problem problem = cli::make_problem(options.problem, profile);
+  Measurements measurements =
+      resume_or_start(dir, Measurements{problem.describe(), describe_machine(), options.problem.repeats, {}});
+  std::vector<LoadedCandidate> loaded = load_candidates(dir, plan, measurements);
+
+  // One set of inputs for every candidate: the baseline's call, whose kernel
+  // and variant each measurement swaps in.
+  reference::Random random = cli::random_for(options.problem);
+  cli::KernelCall call = cli::prepare_call(*loaded.front().registry, profile, problem, loaded.front().variant->id, random);
+  fmt::print("measuring {} of {} on {}, each beside the baseline\n          {} rounds of {} each, after {}; "
+             "inputs seed {}\n",
+             tools::counted(loaded.size(), "candidate"), plan.kernel, problem.describe(), options.rounds,
+             tools::counted(options.problem.repeats, "call"), tools::counted(options.problem.warmup, "warm-up call"),
+             random.seed());
+
+  const std::vector<LoadedCandidate *> checked = check_candidates(loaded, call, profile, problem, measurements);
+  write_measurements(dir, measurements);
+  time_in_rounds(dir, checked, call, options, measurements);
   print_standings(plan, measurements);
   fmt::print("next      attnforge-tune apply {}\n", options.dir);
   return 0;
