@@ -4,7 +4,7 @@
 #   tools/sanitize.sh asan           ASan + UBSan build (gcc), then every test
 #   tools/sanitize.sh tsan           TSan build of the runtime and its tests
 #                                    (the registry, dispatch, concurrent calls)
-#   tools/sanitize.sh fuzz [SECONDS] libFuzzer on `linear`, then `sparse`, calls
+#   tools/sanitize.sh fuzz [SECONDS] libFuzzer on `full`, `linear`, then `sparse` calls
 #                                    (clang, ASan + UBSan), SECONDS each (default
 #                                    300); the corpora stay in build/fuzz/corpus,
 #                                    so a second run resumes
@@ -36,7 +36,7 @@ case "$mode" in
     seconds=${2:-300}
     .venv/bin/cmake --preset fuzz
     .venv/bin/cmake --build --preset fuzz
-    for kernel in linear sparse; do
+    for kernel in full linear sparse; do
       # A failing (or slow) input lands in build/fuzz/artifacts/<kernel>/.
       mkdir -p "build/fuzz/corpus/$kernel" "build/fuzz/artifacts/$kernel"
       ATTNFORGE_PLUGIN_PATH=build/fuzz/lib/attnforge/plugins \

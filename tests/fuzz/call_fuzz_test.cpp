@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "attention_check.hpp"
+#include "full_call.hpp"
 #include "linear_call.hpp"
 #include "sparse_call.hpp"
+#include "tensor_breakage.hpp"
 
 namespace attnforge::fuzz {
 namespace {
@@ -29,8 +31,9 @@ struct FuzzedKernel {
 void PrintTo(const FuzzedKernel &kernel, std::ostream *out) { *out << kernel.name; }
 
 const FuzzedKernel kFuzzedKernels[] = {
-    {"linear", fuzzed_linear_call, kLinearBreakageCount},
-    {"sparse", fuzzed_sparse_call, kSparseBreakageCount},
+    {"full", fuzzed_full_call, breakage_numbers(kFullBreakageCount)},
+    {"linear", fuzzed_linear_call, breakage_numbers(kLinearBreakageCount)},
+    {"sparse", fuzzed_sparse_call, breakage_numbers(kSparseBreakageCount)},
 };
 
 std::vector<uint8_t> random_bytes(reference::Random &random, uint8_t first) {

@@ -104,4 +104,17 @@ int fuzzer_verdict(const FuzzOutcome &outcome) {
   std::abort();
 }
 
+std::string decode_pinned_variant(FuzzBytes &bytes, const std::vector<const VariantInfo *> &variants,
+                                  const reference::AttentionShape &shape,
+                                  const std::function<bool(const VariantInfo &)> &also_fits) {
+  std::vector<const VariantInfo *> fitting;
+  for (const VariantInfo *variant : variants) {
+    const bool head_fits = variant->head_dim == 0 || variant->head_dim == shape.head_dim;
+    const bool value_fits = variant->value_dim == 0 || variant->value_dim == shape.value_dim;
+    if (head_fits && value_fits && (!also_fits || also_fits(*variant))) fitting.push_back(variant);
+  }
+  if (fitting.empty() || !bytes.chance(2)) return "";
+  return fitting[bytes.below(fitting.size())]->id;
+}
+
 } // namespace attnforge::fuzz

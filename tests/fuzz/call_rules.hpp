@@ -17,6 +17,7 @@
 
 #include "attnforge/attnforge.hpp"
 #include "attnforge/reference/reference.hpp"
+#include "fuzz_bytes.hpp"
 
 namespace attnforge::fuzz {
 
@@ -51,6 +52,13 @@ FuzzOutcome run_fuzzed_call(const Registry &registry, FuzzedCall &call);
 
 // The usable variants of `kernel`, for a decoder to pin one.
 std::vector<const VariantInfo *> usable_variants_of(const Registry &registry, const std::string &kernel);
+
+// A decoder's choice of variant: half of the calls pin one of `variants`
+// that fits the shape's head and value sizes (and `also_fits`, when given);
+// the rest leave it to the dispatcher (""). Reads no bytes when none fits.
+std::string decode_pinned_variant(FuzzBytes &bytes, const std::vector<const VariantInfo *> &variants,
+                                  const reference::AttentionShape &shape,
+                                  const std::function<bool(const VariantInfo &)> &also_fits = {});
 
 // libFuzzer's verdict: 0 when every rule held; otherwise prints the call and
 // the broken rules, and aborts, so libFuzzer keeps the input.

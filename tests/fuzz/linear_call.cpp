@@ -9,6 +9,7 @@
 
 #include "fuzz_bytes.hpp"
 #include "linear_case.hpp"
+#include "tensor_breakage.hpp"
 
 namespace attnforge::fuzz {
 namespace {
@@ -16,44 +17,25 @@ namespace {
 using reference::MemoryOrder;
 
 struct LinearCall {
-  LinearBreakage breakage = LinearBreakage::None;
+  BreakageNumber breakage;
   testing::LinearCase linear_case;       // the problem, as the linear suites state one
   std::map<std::string, double> params;  // params_of(linear_case), defaults sometimes spelt out, then broken
   uint64_t seed = 0;             // of the random q, k, v (and key_mask)
   std::string pinned_variant;    // empty: the dispatcher picks
   uint64_t breakage_choice = 0;  // which form of the breakage (which eps, which tensor, ...)
 
+  LinearBreakage own_breakage() const { return static_cast<LinearBreakage>(breakage.own); }
 };
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// The shape a breakage needs to be expressible (a D to shrink, two query rows
-// to share an address, ...); every other shape is left as decoded.
-void fit_shape_to(LinearBreakage breakage, FuzzBytes &bytes, reference::AttentionShape &shape) {
-  switch (breakage) {
-    case LinearBreakage::HeadsUneven:
-      shape.kv_heads = bytes.between(2, 3);
-      shape.heads = shape.kv_heads * bytes.between(1, 2) + bytes.between(1, shape.kv_heads - 1);
-      break;
-    case LinearBreakage::HeadDimMismatch: shape.head_dim = std::max<int64_t>(shape.head_dim, 2); break;
-    case LinearBreakage::KeyCountMismatch: shape.keys = std::max<int64_t>(shape.keys, 2); break;
-    case LinearBreakage::OutAliasesInput: shape.value_dim = shape.head_dim; break;
-    case LinearBreakage::OutStrideZero: shape.queries = std::max<int64_t>(shape.queries, 2); break;
-    case LinearBreakage::OutRowsOverlap:
-      shape.queries = std::max<int64_t>(shape.queries, 2);
-      shape.value_dim = std::max<int64_t>(shape.value_dim, 2);
-      break;
-    default: break;
-  }
-}
 
 // Breakages of parameters and of kv_len's values live in the call itself, so
 // that describe shows them.
 void break_call(LinearCall &call) {
   const uint64_t choice = call.breakage_choice;
   std::vector<int32_t> &kv_len = call.linear_case.kv_len;
-  switch (call.breakage) {
+  switch (call.own_breakage()) {
     case LinearBreakage::EpsOutOfRange:
       call.params["eps"] = nth_form(choice, {0.0, -1e-6, -0.0, kNaN, kInf, -kInf, 1e31, 1e-31});
       break;
@@ -81,13 +63,13 @@ void break_call(LinearCall &call) {
   }
 }
 
-// Breakages of the tensors themselves, applied to views of valid inputs.
-void break_tensors(const LinearCall &call, FuzzedCall &fuzzed) {
+// Breakages of linear's extra tensors, applied to views of valid inputs.
+void break_key_mask(const LinearCall &call, FuzzedCall &fuzzed) {
   Arguments &arguments = fuzzed.arguments;
   const reference::AttentionShape &shape = call.linear_case.shape;
   const uint64_t choice = call.breakage_choice;
   auto buffer = [&](int64_t count) { return fuzzed.storage.emplace_back(count, 1).data(); };
-  switch (call.breakage) {
+  switch (call.own_breakage()) {
     case LinearBreakage::KeyMaskWrongShape: {
       void *mask = buffer((shape.batch + 1) * (shape.keys + 1));
       arguments.tensors["key_mask"] = nth_form(choice, {TensorView::contiguous(mask, DType::U8, {shape.batch, shape.keys + 1}),
@@ -99,55 +81,14 @@ void break_tensors(const LinearCall &call, FuzzedCall &fuzzed) {
       arguments.tensors["key_mask"] =
           TensorView::contiguous(buffer(shape.batch * shape.keys), DType::I32, {shape.batch, shape.keys});
       break;
-    case LinearBreakage::HeadDimMismatch: arguments.k.shape[3] -= 1; break;
-    case LinearBreakage::KeyCountMismatch: arguments.v.shape[2] -= 1; break;
-    case LinearBreakage::OutAliasesInput: {
-      // Shifted by at most the row padding, so the view stays in q's memory.
-      const int64_t shift = static_cast<int64_t>(choice) % (call.linear_case.row_padding + 1);
-      arguments.out = arguments.q;
-      arguments.out.data = static_cast<float *>(arguments.q.data) + shift;
-      break;
-    }
-    case LinearBreakage::OutStrideZero: arguments.out.strides[2] = 0; break;
-    case LinearBreakage::OutRowsOverlap:
-      // Row i + 1 starts 1 to Dv - 1 elements after row i.
-      arguments.out.strides[2] = 1 + static_cast<int64_t>(choice) % (shape.value_dim - 1);
-      break;
-    case LinearBreakage::NegativeStride: {
-      TensorView &view = *nth_form(choice, {&arguments.q, &arguments.k, &arguments.v, &arguments.out});
-      const int dim = static_cast<int>(choice / 4 % 4);
-      // Start at the far end, so the view walked backwards is still real memory.
-      view.data = static_cast<float *>(view.data) + (view.shape[dim] - 1) * view.strides[dim];
-      view.strides[dim] = -view.strides[dim];
-      if (view.strides[dim] == 0) view.strides[dim] = -1;
-      break;
-    }
-    case LinearBreakage::UnknownTensor:
-      arguments.tensors[nth_form<const char *>(choice, {"kv_lens", "mask", "scale"})] =
-          TensorView::contiguous(buffer(shape.batch), DType::I32, {shape.batch});
-      break;
-    case LinearBreakage::CoreTensorInExtras:
-      arguments.tensors[nth_form<const char *>(choice, {"q", "k", "v", "out"})] = arguments.q;
-      break;
-    case LinearBreakage::MissingTensor: (choice % 2 ? arguments.k : arguments.v).data = nullptr; break;
-    case LinearBreakage::WrongRank:
-      // Drop the batch dimension: [Hq, Nq, D].
-      arguments.q.rank = 3;
-      for (int dim = 0; dim < 3; ++dim) {
-        arguments.q.shape[dim] = arguments.q.shape[dim + 1];
-        arguments.q.strides[dim] = arguments.q.strides[dim + 1];
-      }
-      break;
-    case LinearBreakage::EmptyDimension: arguments.q.shape[2] = 0; break;
-    case LinearBreakage::QueriesNotF32: arguments.q.dtype = DType::F16; break;
-    case LinearBreakage::QueriesOnCuda: arguments.q.device = Device::CUDA; break;
     default: break;
   }
 }
 
 ExpectedError expected_error(const LinearCall &call) {
   using enum ErrorCategory;
-  switch (call.breakage) {
+  if (call.breakage.tensor) return expected_error(*call.breakage.tensor);
+  switch (call.own_breakage()) {
     case LinearBreakage::EpsOutOfRange: return {InvalidArgument, "parameter 'eps'"};
     case LinearBreakage::FeatureMapUnknown: return {InvalidArgument, "parameter 'feature_map'"};
     case LinearBreakage::CausalNotBoolean: return {InvalidArgument, "parameter 'causal'"};
@@ -156,21 +97,7 @@ ExpectedError expected_error(const LinearCall &call) {
     case LinearBreakage::KeyLengthWrongShape: return {InvalidArgument, "argument 'kv_len'"};
     case LinearBreakage::KeyMaskWrongShape:
     case LinearBreakage::KeyMaskWrongDtype: return {InvalidArgument, "argument 'key_mask'"};
-    case LinearBreakage::HeadsUneven: return {InvalidArgument, "must be a multiple of Hkv"};
-    case LinearBreakage::HeadDimMismatch: return {InvalidArgument, "argument 'k'"};
-    case LinearBreakage::KeyCountMismatch: return {InvalidArgument, "argument 'v'"};
-    case LinearBreakage::OutAliasesInput: return {InvalidArgument, "overlaps the memory of argument 'q'"};
-    case LinearBreakage::OutStrideZero: return {InvalidArgument, "stride 0"};
-    case LinearBreakage::OutRowsOverlap: return {InvalidArgument, "could share memory"};
-    case LinearBreakage::NegativeStride: return {InvalidArgument, "negative strides are not supported"};
     case LinearBreakage::UnknownParam: return {InvalidArgument, "unknown parameter"};
-    case LinearBreakage::UnknownTensor: return {InvalidArgument, "unknown tensor argument"};
-    case LinearBreakage::CoreTensorInExtras: return {InvalidArgument, "not in Arguments::tensors"};
-    case LinearBreakage::MissingTensor: return {InvalidArgument, "missing required argument"};
-    case LinearBreakage::WrongRank: return {InvalidArgument, "argument 'q'"};
-    case LinearBreakage::EmptyDimension: return {InvalidArgument, "must be at least 1"};
-    case LinearBreakage::QueriesNotF32: return {Unsupported, "q is f16"};
-    case LinearBreakage::QueriesOnCuda: return {Unsupported, "cuda"};
     case LinearBreakage::None:
     case LinearBreakage::Count: break;
   }
@@ -182,15 +109,16 @@ std::string describe(const LinearCall &call) {
   text << "linear " << call.linear_case.shape.to_string() << call.linear_case.input_options().to_string();
   for (const auto &[name, value] : call.params) text << " " << name << "=" << value;
   text << " seed=" << call.seed << (call.pinned_variant.empty() ? " dispatched" : " pinned " + call.pinned_variant);
-  if (call.breakage != LinearBreakage::None) {
-    text << ", broken: " << to_string(call.breakage) << " (form " << call.breakage_choice << ")";
+  if (call.breakage.number != 0) {
+    text << ", broken: " << (call.breakage.tensor ? to_string(*call.breakage.tensor) : to_string(call.own_breakage()))
+         << " (form " << call.breakage_choice << ")";
   }
   return text.str();
 }
 
 LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantInfo *> &variants) {
   LinearCall call;
-  call.breakage = static_cast<LinearBreakage>(decode_breakage(bytes, kLinearBreakageCount));
+  call.breakage = decode_breakage_number(bytes, kLinearBreakageCount);
   call.breakage_choice = bytes.below(16);
 
   // Mostly small and ragged; one call in sixteen is long enough to cross the
@@ -205,7 +133,7 @@ LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantI
   shape.keys = bytes.chance(3) ? shape.queries : bytes.between(1, most);
   shape.head_dim = bytes.one_of<int64_t>({64, 64, 64, 1, 2, 16, 33, 128});
   shape.value_dim = bytes.chance(2) ? shape.head_dim : bytes.one_of<int64_t>({1, 17, 64, 80});
-  fit_shape_to(call.breakage, bytes, shape);
+  if (call.breakage.tensor) fit_shape_to(*call.breakage.tensor, bytes, shape);
 
   testing::LinearCase &linear_case = call.linear_case;
   linear_case.order = bytes.chance(2) ? MemoryOrder::BHND : MemoryOrder::BNHD;
@@ -225,13 +153,7 @@ LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantI
   if (linear_case.eps == 1e-6 && bytes.chance(4)) call.params["eps"] = 1e-6;
   break_call(call);
 
-  std::vector<const VariantInfo *> fitting;
-  for (const VariantInfo *variant : variants) {
-    const bool head_fits = variant->head_dim == 0 || variant->head_dim == shape.head_dim;
-    const bool value_fits = variant->value_dim == 0 || variant->value_dim == shape.value_dim;
-    if (head_fits && value_fits) fitting.push_back(variant);
-  }
-  if (!fitting.empty() && bytes.chance(2)) call.pinned_variant = fitting[bytes.below(fitting.size())]->id;
+  call.pinned_variant = decode_pinned_variant(bytes, variants, shape);
   // Last, so that libFuzzer's first short inputs vary the call, not the data.
   call.seed = bytes.word();
   return call;
@@ -250,21 +172,7 @@ const char *to_string(LinearBreakage breakage) {
     case LinearBreakage::KeyLengthWrongShape: return "kv_len of B + 1 entries";
     case LinearBreakage::KeyMaskWrongShape: return "key_mask of the wrong shape";
     case LinearBreakage::KeyMaskWrongDtype: return "key_mask of i32";
-    case LinearBreakage::HeadsUneven: return "Hq not a multiple of Hkv";
-    case LinearBreakage::HeadDimMismatch: return "k's D differs from q's";
-    case LinearBreakage::KeyCountMismatch: return "v's Nk differs from k's";
-    case LinearBreakage::OutAliasesInput: return "out aliases q";
-    case LinearBreakage::OutStrideZero: return "out's Nq stride 0";
-    case LinearBreakage::OutRowsOverlap: return "out's rows overlap";
-    case LinearBreakage::NegativeStride: return "a negative stride";
     case LinearBreakage::UnknownParam: return "an unknown parameter";
-    case LinearBreakage::UnknownTensor: return "an unknown tensor";
-    case LinearBreakage::CoreTensorInExtras: return "q, k, v or out in Arguments::tensors";
-    case LinearBreakage::MissingTensor: return "k or v without data";
-    case LinearBreakage::WrongRank: return "q of rank 3";
-    case LinearBreakage::EmptyDimension: return "Nq = 0";
-    case LinearBreakage::QueriesNotF32: return "q of f16";
-    case LinearBreakage::QueriesOnCuda: return "q on CUDA";
     case LinearBreakage::Count: break;
   }
   return "?";
@@ -277,18 +185,20 @@ FuzzedCall fuzzed_linear_call(const Registry &registry, std::span<const uint8_t>
   fuzzed.kernel = "linear";
   fuzzed.pinned_variant = call.pinned_variant;
   fuzzed.description = describe(call);
-  fuzzed.breakage = static_cast<int>(call.breakage);
+  fuzzed.breakage = call.breakage.number;
   fuzzed.expected = expected_error(call);
   fuzzed.row_padding = call.linear_case.row_padding;
   reference::Random random(call.seed);
   fuzzed.inputs = reference::make_attention_inputs(call.linear_case.shape, random, call.linear_case.input_options());
   fuzzed.arguments = fuzzed.inputs.arguments(call.params);
-  break_tensors(call, fuzzed);
+  break_key_mask(call, fuzzed);
+  if (call.breakage.tensor) {
+    break_tensors(*call.breakage.tensor, call.breakage_choice, call.linear_case.shape, call.linear_case.row_padding, fuzzed);
+  }
   fuzzed.reference = [linear_case = call.linear_case](const reference::AttentionInputs &inputs) {
     return testing::linear_reference(linear_case, inputs);
   };
   return fuzzed;
 }
-
 
 } // namespace attnforge::fuzz

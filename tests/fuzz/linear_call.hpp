@@ -11,7 +11,9 @@
 
 namespace attnforge::fuzz {
 
-// Each way a call can break the contract (DESIGN.md, "Errors and safety").
+// Each way a call can break linear's own contract (its parameters and extra
+// tensors); the tensor breakages every kernel shares (tensor_breakage.hpp)
+// follow them.
 enum class LinearBreakage {
   None,
   EpsOutOfRange,         // eps ≤ 0, above its range, NaN or inf
@@ -22,29 +24,15 @@ enum class LinearBreakage {
   KeyLengthWrongShape,   // kv_len with B + 1 entries
   KeyMaskWrongShape,     // key_mask of [B, Nk + 1], [B + 1, Nk] or rank 1
   KeyMaskWrongDtype,     // key_mask of i32
-  HeadsUneven,           // Hq not a multiple of Hkv
-  HeadDimMismatch,       // k's D differs from q's
-  KeyCountMismatch,      // v's Nk differs from k's
-  OutAliasesInput,       // out shares memory with q
-  OutStrideZero,         // two output elements at one address
-  OutRowsOverlap,        // out's Nq stride inside its Dv reach
-  NegativeStride,        // q, k, v or out walked backwards
   UnknownParam,          // a parameter name the kernel does not take
-  UnknownTensor,         // a tensor name the kernel does not take
-  CoreTensorInExtras,    // q passed in Arguments::tensors
-  MissingTensor,         // k without data
-  WrongRank,             // q of three dimensions
-  EmptyDimension,        // Nq = 0
-  QueriesNotF32,         // q of f16
-  QueriesOnCuda,         // q on a device no variant here runs on
   Count,
 };
 constexpr int kLinearBreakageCount = static_cast<int>(LinearBreakage::Count);
 const char *to_string(LinearBreakage breakage);
 
 // The call `bytes` decode to, inputs drawn, arguments broken as decoded,
-// with its reference. The first decision picks the breakage: half of all byte
-// strings decode to valid calls.
+// with its reference. The first decision picks the breakage, linear's own or
+// a tensor breakage: half of all byte strings decode to valid calls.
 FuzzedCall fuzzed_linear_call(const Registry &registry, std::span<const uint8_t> bytes);
 
 } // namespace attnforge::fuzz

@@ -11,6 +11,7 @@
 
 #include "attnforge/block_layout.hpp"
 #include "fuzz_bytes.hpp"
+#include "tensor_breakage.hpp"
 #include "sparse_case.hpp"
 
 namespace attnforge::fuzz {
@@ -26,7 +27,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 enum class LayoutKind { None, Built, Random };
 
 struct SparseCall {
-  SparseBreakage breakage = SparseBreakage::None;
+  BreakageNumber breakage;
   uint64_t choice = 0;             // which form of the breakage
   SparseCase sparse_case;          // shape, pattern, scale, kv_len, layout, block_size: the reference's view
   int64_t row_padding = 0;         // the one input option SparseCase does not hold
@@ -38,8 +39,9 @@ struct SparseCall {
   uint64_t seed = 0;               // of q, k, v and of a random layout
 
   int64_t block_size() const { return sparse_case.block_size.value_or(testing::kDefaultBlockSize); }
+  SparseBreakage own_breakage() const { return static_cast<SparseBreakage>(breakage.own); }
   bool layout_breakage() const {
-    return breakage >= SparseBreakage::IndexOutOfRange && breakage <= SparseBreakage::OnlyFull;
+    return own_breakage() >= SparseBreakage::IndexOutOfRange && own_breakage() <= SparseBreakage::OnlyFull;
   }
 };
 
@@ -56,8 +58,8 @@ void decode_shape(FuzzBytes &bytes, SparseCall &call) {
   shape.keys = bytes.chance(3) ? shape.queries : bytes.between(1, 300);
   shape.head_dim = bytes.one_of<int64_t>({64, 64, 16, 33, 128});
   shape.value_dim = bytes.chance(2) ? shape.head_dim : bytes.one_of<int64_t>({16, 80});
-  if (needs_two_key_blocks(call.breakage)) shape.keys = std::max<int64_t>(shape.keys, 257);
-  if (call.breakage == SparseBreakage::LayoutForOtherBlockSize) shape.queries = std::max<int64_t>(shape.queries, 65);
+  if (needs_two_key_blocks(call.own_breakage())) shape.keys = std::max<int64_t>(shape.keys, 257);
+  if (call.own_breakage() == SparseBreakage::LayoutForOtherBlockSize) shape.queries = std::max<int64_t>(shape.queries, 65);
 }
 
 void decode_pattern(FuzzBytes &bytes, SparseCall &call) {
@@ -150,7 +152,7 @@ void break_layout(SparseCall &call, ExplicitLayout &layout) {
   const uint64_t choice = call.choice;
   const int64_t row = static_cast<int64_t>(choice % layout.counts.size());
   const auto key_blocks = static_cast<int32_t>(blocks_of(call.sparse_case.shape.keys, call.layout_block_size));
-  switch (call.breakage) {
+  switch (call.own_breakage()) {
     case SparseBreakage::IndexOutOfRange:
       set_row(layout, row, {nth_form(choice / 2, {key_blocks, key_blocks + 1, -1, std::numeric_limits<int32_t>::min()})});
       break;
@@ -178,7 +180,7 @@ void break_layout(SparseCall &call, ExplicitLayout &layout) {
 void break_params(SparseCall &call) {
   const uint64_t choice = call.choice;
   std::map<std::string, double> &params = call.params;
-  switch (call.breakage) {
+  switch (call.own_breakage()) {
     case SparseBreakage::PatternOutOfRange: {
       const std::pair<const char *, double> broken = nth_form<std::pair<const char *, double>>(
           choice, {{"window_left", -2}, {"window_right", 0.5}, {"stride", -1}, {"num_global", -3},
@@ -195,9 +197,10 @@ void break_params(SparseCall &call) {
 
 SparseCall decode_sparse_call(FuzzBytes &bytes, const std::vector<const VariantInfo *> &variants) {
   SparseCall call;
-  call.breakage = static_cast<SparseBreakage>(decode_breakage(bytes, kSparseBreakageCount));
+  call.breakage = decode_breakage_number(bytes, kSparseBreakageCount);
   call.choice = bytes.below(16);
   decode_shape(bytes, call);
+  if (call.breakage.tensor) fit_shape_to(*call.breakage.tensor, bytes, call.sparse_case.shape);
   SparseCase &sparse_case = call.sparse_case;
 
   sparse_case.order = bytes.chance(2) ? reference::MemoryOrder::BHND : reference::MemoryOrder::BNHD;
@@ -212,32 +215,26 @@ SparseCall decode_sparse_call(FuzzBytes &bytes, const std::vector<const VariantI
 
   call.layout_kind = static_cast<LayoutKind>(bytes.below(3));
   if (call.layout_breakage() && call.layout_kind == LayoutKind::None) call.layout_kind = LayoutKind::Random;
-  if (call.breakage == SparseBreakage::NoPatternNoLayout) {
+  if (call.own_breakage() == SparseBreakage::NoPatternNoLayout) {
     sparse_case.pattern = SparsePattern{.causal = sparse_case.pattern.causal};
     call.layout_kind = LayoutKind::None;
   } else if (call.layout_kind == LayoutKind::None && !sparse_case.pattern.any_part()) {
     sparse_case.pattern.window_left = bytes.between(0, 100);
   }
   call.layout_block_size = call.block_size();
-  if (call.breakage == SparseBreakage::LayoutForOtherBlockSize) {
+  if (call.own_breakage() == SparseBreakage::LayoutForOtherBlockSize) {
     call.layout_block_size = call.block_size() == 64 ? 128 : 64;
   }
 
-  std::vector<const VariantInfo *> fitting;
-  for (const VariantInfo *variant : variants) {
-    const auto &shape = sparse_case.shape;
-    const bool head_fits = variant->head_dim == 0 || variant->head_dim == shape.head_dim;
-    const bool value_fits = variant->value_dim == 0 || variant->value_dim == shape.value_dim;
-    // A call sets block_size when it has a layout (params_of), and without
-    // one fits every variant.
-    const bool sets_block_size = sparse_case.block_size || call.layout_kind != LayoutKind::None;
-    bool block_fits = true;
-    for (const ParamInfo &param : variant->params) {
-      if (param.name == "block_size" && sets_block_size) block_fits = param.min_value == call.block_size();
+  // A call sets block_size when it has a layout (params_of), and without one
+  // fits every variant.
+  const bool sets_block_size = sparse_case.block_size || call.layout_kind != LayoutKind::None;
+  call.pinned_variant = decode_pinned_variant(bytes, variants, sparse_case.shape, [&](const VariantInfo &variant) {
+    for (const ParamInfo &param : variant.params) {
+      if (param.name == "block_size" && sets_block_size) return param.min_value == call.block_size();
     }
-    if (head_fits && value_fits && block_fits) fitting.push_back(variant);
-  }
-  if (!fitting.empty() && bytes.chance(2)) call.pinned_variant = fitting[bytes.below(fitting.size())]->id;
+    return true;
+  });
   // Late (only the layout's few edits follow), so that libFuzzer's first
   // short inputs vary the call rather than the data.
   call.seed = bytes.word();
@@ -263,15 +260,17 @@ std::string describe(const SparseCall &call) {
          << (layout.full.empty() ? ", no block_full)" : ")");
   }
   text << " seed=" << call.seed << (call.pinned_variant.empty() ? " dispatched" : " pinned " + call.pinned_variant);
-  if (call.breakage != SparseBreakage::None) {
-    text << ", broken: " << to_string(call.breakage) << " (form " << call.choice << ")";
+  if (call.breakage.number != 0) {
+    text << ", broken: " << (call.breakage.tensor ? to_string(*call.breakage.tensor) : to_string(call.own_breakage()))
+         << " (form " << call.choice << ")";
   }
   return text.str();
 }
 
 ExpectedError expected_error(const SparseCall &call) {
   using enum ErrorCategory;
-  switch (call.breakage) {
+  if (call.breakage.tensor) return expected_error(*call.breakage.tensor);
+  switch (call.own_breakage()) {
     case SparseBreakage::IndexOutOfRange: return {InvalidArgument, "expected a key block in [0, Nkb"};
     case SparseBreakage::IndicesNotAscending: return {InvalidArgument, "must be in ascending order"};
     case SparseBreakage::DuplicateIndex: return {InvalidArgument, "a duplicate of the element before it"};
@@ -303,7 +302,7 @@ void add_layout(const SparseCall &call, Arguments &arguments) {
   const ExplicitLayout &layout = *call.sparse_case.layout;
   const auto rows = static_cast<int64_t>(layout.counts.size());
   testing::add_layout_arguments(layout, rows, arguments.tensors);
-  switch (call.breakage) {
+  switch (call.own_breakage()) {
     case SparseBreakage::FullWrongShape:
       arguments.tensors["block_full"] =
           TensorView::contiguous(const_cast<uint8_t *>(layout.full.data()), DType::U8, {rows, layout.max_blocks + 1});
@@ -350,7 +349,7 @@ FuzzedCall fuzzed_sparse_call(const Registry &registry, std::span<const uint8_t>
   fuzzed.kernel = "sparse";
   fuzzed.pinned_variant = call->pinned_variant;
   fuzzed.description = describe(*call);
-  fuzzed.breakage = static_cast<int>(call->breakage);
+  fuzzed.breakage = call->breakage.number;
   fuzzed.expected = expected_error(*call);
   fuzzed.row_padding = call->row_padding;
   reference::InputOptions options = call->sparse_case.input_options();
@@ -359,6 +358,9 @@ FuzzedCall fuzzed_sparse_call(const Registry &registry, std::span<const uint8_t>
   fuzzed.inputs = reference::make_attention_inputs(call->sparse_case.shape, random, options);
   fuzzed.arguments = fuzzed.inputs.arguments(call->params);
   add_layout(*call, fuzzed.arguments);
+  if (call->breakage.tensor) {
+    break_tensors(*call->breakage.tensor, call->choice, call->sparse_case.shape, call->row_padding, fuzzed);
+  }
   fuzzed.reference = [call](const reference::AttentionInputs &inputs) {
     return testing::sparse_reference(call->sparse_case, inputs);
   };

@@ -12,7 +12,9 @@
 
 namespace attnforge::fuzz {
 
-// Each way a call can break the contract (docs/sparse.md, "Block layouts").
+// Each way a call can break sparse's own contract (docs/sparse.md, "Block
+// layouts"); the tensor breakages every kernel shares (tensor_breakage.hpp)
+// follow them.
 enum class SparseBreakage {
   None,
   IndexOutOfRange,          // a listed key block < 0 or ≥ Nkb

@@ -1,0 +1,58 @@
+// The ways a call's q, k, v and out can break the contract whatever the
+// kernel (DESIGN.md, "Errors and safety"): shapes that do not fit together,
+// an output that shares memory, strides, ranks, dtypes, devices, and tensors
+// named or passed where they do not belong. Each kernel's decoder offers
+// these after its own breakages (its parameters and extra tensors), so that
+// the runtime's shared validation is fuzzed through every kernel.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "call_rules.hpp"
+#include "fuzz_bytes.hpp"
+
+namespace attnforge::fuzz {
+
+enum class TensorBreakage {
+  HeadsUneven,         // Hq not a multiple of Hkv
+  HeadDimMismatch,     // k's D differs from q's
+  KeyCountMismatch,    // v's Nk differs from k's
+  OutAliasesInput,     // out shares memory with q
+  OutStrideZero,       // two output elements at one address
+  OutRowsOverlap,      // out's Nq stride inside its Dv reach
+  NegativeStride,      // q, k, v or out walked backwards
+  UnknownTensor,       // a tensor name the kernel does not take
+  CoreTensorInExtras,  // q passed in Arguments::tensors
+  MissingTensor,       // k or v without data
+  WrongRank,           // q of three dimensions
+  EmptyDimension,      // Nq = 0
+  QueriesNotF32,       // q of f16
+  QueriesOnCuda,       // q on a device no variant here runs on
+  Count,
+};
+constexpr int kTensorBreakageCount = static_cast<int>(TensorBreakage::Count);
+const char *to_string(TensorBreakage breakage);
+
+// A call's breakage number: 0 none, 1 to own_count - 1 the kernel's own,
+// own_count on the tensor breakages above, in order.
+struct BreakageNumber {
+  int number = 0;
+  int own = 0;                           // the kernel's own breakage, 0 if none
+  std::optional<TensorBreakage> tensor;  // or a tensor breakage
+};
+constexpr int breakage_numbers(int own_count) { return own_count + kTensorBreakageCount; }
+// The decoder's first decision (decode_breakage: half of all strings valid).
+BreakageNumber decode_breakage_number(FuzzBytes &bytes, int own_count);
+
+// The shape the breakage needs to be expressible (a D to shrink, two query
+// rows to share an address, ...); every other shape is left as decoded.
+void fit_shape_to(TensorBreakage breakage, FuzzBytes &bytes, reference::AttentionShape &shape);
+
+// Breaks the views of valid inputs in `call`; `choice` picks the form.
+void break_tensors(TensorBreakage breakage, uint64_t choice, const reference::AttentionShape &shape,
+                   int64_t row_padding, FuzzedCall &call);
+
+ExpectedError expected_error(TensorBreakage breakage);
+
+} // namespace attnforge::fuzz
