@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@
 #include "fuzz_bytes.hpp"
 
 namespace attnforge::fuzz {
+
+// The values out-of-range breakages reach for first.
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // What a broken call must throw: the category, and a piece of the message
 // that names the culprit.

@@ -1,7 +1,6 @@
 #include "full_call.hpp"
 
 #include <cmath>
-#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -25,11 +24,8 @@ struct FullCall {
   std::string pinned_variant;            // empty: the dispatcher picks
   uint64_t breakage_choice = 0;          // which form of the breakage
 
-  FullBreakage own_breakage() const { return static_cast<FullBreakage>(breakage.own); }
+  FullBreakage own_breakage() const { return static_cast<FullBreakage>(breakage.own()); }
 };
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Breakages of parameters and of kv_len's values live in the call itself, so
 // that describe shows them.
@@ -42,11 +38,7 @@ void break_call(FullCall &call) {
       call.params["scale"] = nth_form(choice, {0.0, -0.125, -0.0, kNaN, kInf, -kInf, 1e31, 1e-31});
       break;
     case FullBreakage::CausalNotBoolean: call.params["causal"] = nth_form(choice, {2.0, 0.5, -1.0, kNaN}); break;
-    case FullBreakage::KeyLengthOutOfRange:
-      if (kv_len.empty()) kv_len.assign(call.shape.batch, keys);
-      kv_len[choice % kv_len.size()] =
-          nth_form(choice / 2, {-1, keys + 1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()});
-      break;
+    case FullBreakage::KeyLengthOutOfRange: put_kv_len_out_of_range(kv_len, call.shape, choice); break;
     case FullBreakage::KeyLengthWrongShape: kv_len.assign(call.shape.batch + 1, keys); break;
     case FullBreakage::UnknownParam:
       call.params[nth_form<const char *>(choice, {"eps", "feature_map", "Causal", "window_left"})] = 1;
@@ -65,7 +57,7 @@ void break_kv_len_view(const FullCall &call, FuzzedCall &fuzzed) {
 
 ExpectedError expected_error(const FullCall &call) {
   using enum ErrorCategory;
-  if (call.breakage.tensor) return expected_error(*call.breakage.tensor);
+  if (call.breakage.tensor()) return expected_error(*call.breakage.tensor());
   switch (call.own_breakage()) {
     case FullBreakage::ScaleOutOfRange: return {InvalidArgument, "parameter 'scale'"};
     case FullBreakage::CausalNotBoolean: return {InvalidArgument, "parameter 'causal'"};
@@ -84,10 +76,7 @@ std::string describe(const FullCall &call) {
   text << "full " << call.shape.to_string() << call.options.to_string();
   for (const auto &[name, value] : call.params) text << " " << name << "=" << value;
   text << " seed=" << call.seed << (call.pinned_variant.empty() ? " dispatched" : " pinned " + call.pinned_variant);
-  if (call.breakage.number != 0) {
-    text << ", broken: " << (call.breakage.tensor ? to_string(*call.breakage.tensor) : to_string(call.own_breakage()))
-         << " (form " << call.breakage_choice << ")";
-  }
+  text << call.breakage.text(to_string(call.own_breakage()), call.breakage_choice);
   return text.str();
 }
 
@@ -108,7 +97,7 @@ FullCall decode_full_call(FuzzBytes &bytes, const std::vector<const VariantInfo 
   shape.keys = bytes.chance(3) ? shape.queries : bytes.between(1, most);
   shape.head_dim = bytes.one_of<int64_t>({64, 64, 64, 128, 1, 2, 17, 80});
   shape.value_dim = bytes.chance(2) ? shape.head_dim : bytes.one_of<int64_t>({1, 17, 64, 128});
-  if (call.breakage.tensor) fit_shape_to(*call.breakage.tensor, bytes, shape);
+  if (call.breakage.tensor()) fit_shape_to(*call.breakage.tensor(), bytes, shape);
 
   call.options.order = bytes.chance(2) ? reference::MemoryOrder::BHND : reference::MemoryOrder::BNHD;
   call.options.row_padding = bytes.chance(2) ? 0 : bytes.between(1, 3);
@@ -161,8 +150,8 @@ FuzzedCall fuzzed_full_call(const Registry &registry, std::span<const uint8_t> d
   fuzzed.inputs = reference::make_attention_inputs(call.shape, random, call.options);
   fuzzed.arguments = fuzzed.inputs.arguments(call.params);
   break_kv_len_view(call, fuzzed);
-  if (call.breakage.tensor) {
-    break_tensors(*call.breakage.tensor, call.breakage_choice, call.shape, call.options.row_padding, fuzzed);
+  if (call.breakage.tensor()) {
+    break_tensors(*call.breakage.tensor(), call.breakage_choice, call.shape, call.options.row_padding, fuzzed);
   }
   fuzzed.reference = [scale = call.scale, causal = call.causal](const reference::AttentionInputs &inputs) {
     return reference::full_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(),

@@ -1,7 +1,6 @@
 #include "linear_call.hpp"
 
 #include <cmath>
-#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -24,11 +23,8 @@ struct LinearCall {
   std::string pinned_variant;    // empty: the dispatcher picks
   uint64_t breakage_choice = 0;  // which form of the breakage (which eps, which tensor, ...)
 
-  LinearBreakage own_breakage() const { return static_cast<LinearBreakage>(breakage.own); }
+  LinearBreakage own_breakage() const { return static_cast<LinearBreakage>(breakage.own()); }
 };
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Breakages of parameters and of kv_len's values live in the call itself, so
 // that describe shows them.
@@ -45,13 +41,7 @@ void break_call(LinearCall &call) {
       call.params["feature_map"] = 0;
       call.params["causal"] = 1;
       break;
-    case LinearBreakage::KeyLengthOutOfRange: {
-      if (kv_len.empty()) kv_len.assign(call.linear_case.shape.batch, static_cast<int32_t>(call.linear_case.shape.keys));
-      const int32_t keys = static_cast<int32_t>(call.linear_case.shape.keys);
-      kv_len[choice % kv_len.size()] =
-          nth_form(choice / 2, {-1, keys + 1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()});
-      break;
-    }
+    case LinearBreakage::KeyLengthOutOfRange: put_kv_len_out_of_range(kv_len, call.linear_case.shape, choice); break;
     case LinearBreakage::KeyLengthWrongShape:
       kv_len.assign(call.linear_case.shape.batch + 1, static_cast<int32_t>(call.linear_case.shape.keys));
       break;
@@ -87,7 +77,7 @@ void break_key_mask(const LinearCall &call, FuzzedCall &fuzzed) {
 
 ExpectedError expected_error(const LinearCall &call) {
   using enum ErrorCategory;
-  if (call.breakage.tensor) return expected_error(*call.breakage.tensor);
+  if (call.breakage.tensor()) return expected_error(*call.breakage.tensor());
   switch (call.own_breakage()) {
     case LinearBreakage::EpsOutOfRange: return {InvalidArgument, "parameter 'eps'"};
     case LinearBreakage::FeatureMapUnknown: return {InvalidArgument, "parameter 'feature_map'"};
@@ -109,10 +99,7 @@ std::string describe(const LinearCall &call) {
   text << "linear " << call.linear_case.shape.to_string() << call.linear_case.input_options().to_string();
   for (const auto &[name, value] : call.params) text << " " << name << "=" << value;
   text << " seed=" << call.seed << (call.pinned_variant.empty() ? " dispatched" : " pinned " + call.pinned_variant);
-  if (call.breakage.number != 0) {
-    text << ", broken: " << (call.breakage.tensor ? to_string(*call.breakage.tensor) : to_string(call.own_breakage()))
-         << " (form " << call.breakage_choice << ")";
-  }
+  text << call.breakage.text(to_string(call.own_breakage()), call.breakage_choice);
   return text.str();
 }
 
@@ -133,7 +120,7 @@ LinearCall decode_linear_call(FuzzBytes &bytes, const std::vector<const VariantI
   shape.keys = bytes.chance(3) ? shape.queries : bytes.between(1, most);
   shape.head_dim = bytes.one_of<int64_t>({64, 64, 64, 1, 2, 16, 33, 128});
   shape.value_dim = bytes.chance(2) ? shape.head_dim : bytes.one_of<int64_t>({1, 17, 64, 80});
-  if (call.breakage.tensor) fit_shape_to(*call.breakage.tensor, bytes, shape);
+  if (call.breakage.tensor()) fit_shape_to(*call.breakage.tensor(), bytes, shape);
 
   testing::LinearCase &linear_case = call.linear_case;
   linear_case.order = bytes.chance(2) ? MemoryOrder::BHND : MemoryOrder::BNHD;
@@ -192,8 +179,8 @@ FuzzedCall fuzzed_linear_call(const Registry &registry, std::span<const uint8_t>
   fuzzed.inputs = reference::make_attention_inputs(call.linear_case.shape, random, call.linear_case.input_options());
   fuzzed.arguments = fuzzed.inputs.arguments(call.params);
   break_key_mask(call, fuzzed);
-  if (call.breakage.tensor) {
-    break_tensors(*call.breakage.tensor, call.breakage_choice, call.linear_case.shape, call.linear_case.row_padding, fuzzed);
+  if (call.breakage.tensor()) {
+    break_tensors(*call.breakage.tensor(), call.breakage_choice, call.linear_case.shape, call.linear_case.row_padding, fuzzed);
   }
   fuzzed.reference = [linear_case = call.linear_case](const reference::AttentionInputs &inputs) {
     return testing::linear_reference(linear_case, inputs);

@@ -21,9 +21,6 @@ using testing::ExplicitLayout;
 using testing::SparseCase;
 using testing::blocks_of;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 enum class LayoutKind { None, Built, Random };
 
 struct SparseCall {
@@ -39,7 +36,7 @@ struct SparseCall {
   uint64_t seed = 0;               // of q, k, v and of a random layout
 
   int64_t block_size() const { return sparse_case.block_size.value_or(testing::kDefaultBlockSize); }
-  SparseBreakage own_breakage() const { return static_cast<SparseBreakage>(breakage.own); }
+  SparseBreakage own_breakage() const { return static_cast<SparseBreakage>(breakage.own()); }
   bool layout_breakage() const {
     return own_breakage() >= SparseBreakage::IndexOutOfRange && own_breakage() <= SparseBreakage::OnlyFull;
   }
@@ -200,7 +197,7 @@ SparseCall decode_sparse_call(FuzzBytes &bytes, const std::vector<const VariantI
   call.breakage = decode_breakage_number(bytes, kSparseBreakageCount);
   call.choice = bytes.below(16);
   decode_shape(bytes, call);
-  if (call.breakage.tensor) fit_shape_to(*call.breakage.tensor, bytes, call.sparse_case.shape);
+  if (call.breakage.tensor()) fit_shape_to(*call.breakage.tensor(), bytes, call.sparse_case.shape);
   SparseCase &sparse_case = call.sparse_case;
 
   sparse_case.order = bytes.chance(2) ? reference::MemoryOrder::BHND : reference::MemoryOrder::BNHD;
@@ -260,16 +257,13 @@ std::string describe(const SparseCall &call) {
          << (layout.full.empty() ? ", no block_full)" : ")");
   }
   text << " seed=" << call.seed << (call.pinned_variant.empty() ? " dispatched" : " pinned " + call.pinned_variant);
-  if (call.breakage.number != 0) {
-    text << ", broken: " << (call.breakage.tensor ? to_string(*call.breakage.tensor) : to_string(call.own_breakage()))
-         << " (form " << call.choice << ")";
-  }
+  text << call.breakage.text(to_string(call.own_breakage()), call.choice);
   return text.str();
 }
 
 ExpectedError expected_error(const SparseCall &call) {
   using enum ErrorCategory;
-  if (call.breakage.tensor) return expected_error(*call.breakage.tensor);
+  if (call.breakage.tensor()) return expected_error(*call.breakage.tensor());
   switch (call.own_breakage()) {
     case SparseBreakage::IndexOutOfRange: return {InvalidArgument, "expected a key block in [0, Nkb"};
     case SparseBreakage::IndicesNotAscending: return {InvalidArgument, "must be in ascending order"};
@@ -358,8 +352,8 @@ FuzzedCall fuzzed_sparse_call(const Registry &registry, std::span<const uint8_t>
   fuzzed.inputs = reference::make_attention_inputs(call->sparse_case.shape, random, options);
   fuzzed.arguments = fuzzed.inputs.arguments(call->params);
   add_layout(*call, fuzzed.arguments);
-  if (call->breakage.tensor) {
-    break_tensors(*call->breakage.tensor, call->choice, call->sparse_case.shape, call->row_padding, fuzzed);
+  if (call->breakage.tensor()) {
+    break_tensors(*call->breakage.tensor(), call->choice, call->sparse_case.shape, call->row_padding, fuzzed);
   }
   fuzzed.reference = [call](const reference::AttentionInputs &inputs) {
     return testing::sparse_reference(call->sparse_case, inputs);

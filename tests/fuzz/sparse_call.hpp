@@ -37,8 +37,8 @@ constexpr int kSparseBreakageCount = static_cast<int>(SparseBreakage::Count);
 const char *to_string(SparseBreakage breakage);
 
 // The call `bytes` decode to, inputs drawn, arguments broken as decoded,
-// with its reference. The first decision picks the breakage: half of all byte
-// strings decode to valid calls.
+// with its reference. The first decision picks the breakage, sparse's own or
+// a tensor breakage: half of all byte strings decode to valid calls.
 FuzzedCall fuzzed_sparse_call(const Registry &registry, std::span<const uint8_t> bytes);
 
 } // namespace attnforge::fuzz

@@ -1,18 +1,25 @@
 #include "tensor_breakage.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace attnforge::fuzz {
 
 BreakageNumber decode_breakage_number(FuzzBytes &bytes, int own_count) {
-  BreakageNumber breakage;
-  breakage.number = decode_breakage(bytes, breakage_numbers(own_count));
-  if (breakage.number < own_count) {
-    breakage.own = breakage.number;
-  } else {
-    breakage.tensor = static_cast<TensorBreakage>(breakage.number - own_count);
-  }
-  return breakage;
+  return BreakageNumber{decode_breakage(bytes, breakage_numbers(own_count)), own_count};
+}
+
+std::string BreakageNumber::text(const char *own_text, uint64_t choice) const {
+  if (number == 0) return "";
+  return std::string(", broken: ") + (tensor() ? to_string(*tensor()) : own_text) + " (form " + std::to_string(choice) +
+         ")";
+}
+
+void put_kv_len_out_of_range(std::vector<int32_t> &kv_len, const reference::AttentionShape &shape, uint64_t choice) {
+  const auto keys = static_cast<int32_t>(shape.keys);
+  if (kv_len.empty()) kv_len.assign(shape.batch, keys);
+  kv_len[choice % kv_len.size()] =
+      nth_form(choice / 2, {-1, keys + 1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()});
 }
 
 void fit_shape_to(TensorBreakage breakage, FuzzBytes &bytes, reference::AttentionShape &shape) {

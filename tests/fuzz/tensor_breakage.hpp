@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "call_rules.hpp"
 #include "fuzz_bytes.hpp"
@@ -38,8 +40,16 @@ const char *to_string(TensorBreakage breakage);
 // own_count on the tensor breakages above, in order.
 struct BreakageNumber {
   int number = 0;
-  int own = 0;                           // the kernel's own breakage, 0 if none
-  std::optional<TensorBreakage> tensor;  // or a tensor breakage
+  int own_count = 1;  // the kernel's own breakages, None included
+
+  int own() const { return number < own_count ? number : 0; }  // 0: none of the kernel's own
+  std::optional<TensorBreakage> tensor() const {
+    if (number < own_count) return std::nullopt;
+    return static_cast<TensorBreakage>(number - own_count);
+  }
+  // ", broken: <what> (form <choice>)", naming the kernel's own breakage by
+  // `own_text`; "" for a valid call.
+  std::string text(const char *own_text, uint64_t choice) const;
 };
 constexpr int breakage_numbers(int own_count) { return own_count + kTensorBreakageCount; }
 // The decoder's first decision (decode_breakage: half of all strings valid).
@@ -48,6 +58,10 @@ BreakageNumber decode_breakage_number(FuzzBytes &bytes, int own_count);
 // The shape the breakage needs to be expressible (a D to shrink, two query
 // rows to share an address, ...); every other shape is left as decoded.
 void fit_shape_to(TensorBreakage breakage, FuzzBytes &bytes, reference::AttentionShape &shape);
+
+// kv_len (one per batch, all Nk when empty) with one value out of [0, Nk]:
+// -1, Nk + 1 or an extreme of i32, in batch `choice` % B.
+void put_kv_len_out_of_range(std::vector<int32_t> &kv_len, const reference::AttentionShape &shape, uint64_t choice);
 
 // Breaks the views of valid inputs in `call`; `choice` picks the form.
 void break_tensors(TensorBreakage breakage, uint64_t choice, const reference::AttentionShape &shape,

@@ -110,11 +110,17 @@ TEST_F(TuneCommand, PlanRejectsBadInputAndWritesNothing) {
     EXPECT_NE(run.output.find(expected), std::string::npos) << arguments << "\n" << run.output;
     EXPECT_FALSE(fs::exists(dir_)) << arguments;
   }
-  write_json_file(space_, Json::parse(R"({"kernel": "linear", "tunables": {"no_such_tunable": [1, 2]}})"));
-  const ToolRun run = plan();
-  EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.output.find("'no_such_tunable' is not among the params"), std::string::npos) << run.output;
-  EXPECT_FALSE(fs::exists(dir_));
+  const std::vector<std::pair<std::string, std::string>> spaces = {
+      {R"({"kernel": "linear", "tunables": {"no_such_tunable": [1, 2]}})", "'no_such_tunable' is not among the params"},
+      {R"({"kernel": "linear", "tunables": {"row_block": [2]}})", "no value besides the current ones"},
+  };
+  for (const auto &[space, expected] : spaces) {
+    write_json_file(space_, Json::parse(space));
+    const ToolRun run = plan();
+    EXPECT_EQ(run.exit_code, 2) << space;
+    EXPECT_NE(run.output.find(expected), std::string::npos) << run.output;
+    EXPECT_FALSE(fs::exists(dir_)) << space;
+  }
 }
 
 TEST_F(TuneCommand, MeasureChecksAndTimesEveryBuiltCandidateAndResumes) {
@@ -122,8 +128,9 @@ TEST_F(TuneCommand, MeasureChecksAndTimesEveryBuiltCandidateAndResumes) {
   link_shipped_plugin("c00");
   link_shipped_plugin("c01");  // c02 stays unbuilt
   const std::string problem = "--heads 2 --seq 100 --feature-map softmax --repeats 2";
+  // Exit 1: done, but c02 was left out.
   const ToolRun first = run_tune(fmt::format("measure {} {} --rounds 2", dir_.string(), problem));
-  ASSERT_EQ(first.exit_code, 0) << first.output;
+  ASSERT_EQ(first.exit_code, 1) << first.output;
   EXPECT_EQ(count_matches(first.output, R"(\[\d/2\] round \d c01  [0-9.]+ ms, c00 [0-9.]+ ms beside it)"), 2u)
       << first.output;
   EXPECT_NE(first.output.find("left out  c02: not built"), std::string::npos) << first.output;
@@ -144,7 +151,7 @@ TEST_F(TuneCommand, MeasureChecksAndTimesEveryBuiltCandidateAndResumes) {
 
   // A third round measures only the third round.
   const ToolRun resumed = run_tune(fmt::format("measure {} {} --rounds 3", dir_.string(), problem));
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  ASSERT_EQ(resumed.exit_code, 1) << resumed.output;
   EXPECT_EQ(count_matches(resumed.output, R"(\[3/3\] round 3 c01 )"), 1u) << resumed.output;
   EXPECT_EQ(count_matches(resumed.output, R"(round [12] c0)"), 0u) << resumed.output;
   EXPECT_EQ(read_measurements(dir_)->candidates.at("c01").round_ms.size(), 3u);
@@ -163,11 +170,15 @@ TEST_F(TuneCommand, MeasureNeedsTheBaselineAndTheVariantThePlanTunes) {
   EXPECT_EQ(unbuilt.exit_code, 2) << unbuilt.output;
   EXPECT_NE(unbuilt.output.find("the baseline c00 cannot be measured: not built"), std::string::npos) << unbuilt.output;
 
-  // Built, but without the variant the plan tunes.
+  EXPECT_FALSE(fs::exists(results_file(dir_))) << "a rejected measure wrote results";
+
+  // Built, but without the variant the plan tunes: its one file is no plugin.
   fs::create_directories(dir_ / "c00" / "plugins");
+  std::ofstream(dir_ / "c00" / "plugins" / "libnot_a_plugin.so") << "not an ELF file";
   const ToolRun empty = run_tune(fmt::format("measure {} --heads 1 --seq 16 --repeats 1 --rounds 1", dir_.string()));
   EXPECT_EQ(empty.exit_code, 2) << empty.output;
   EXPECT_NE(empty.output.find("no linear variant for x86-64, head size 64"), std::string::npos) << empty.output;
+  EXPECT_FALSE(fs::exists(results_file(dir_))) << "a rejected measure wrote results";
 }
 
 // results.json as measure writes it: six rounds, c01 at `ratio` of c00's
@@ -207,12 +218,22 @@ TEST_F(TuneCommand, ApplyWritesAClearWinnerIntoItsHeadSizesSection) {
   EXPECT_EQ(after["found"]["head_dim_64"]["machine"], "test machine");
   EXPECT_EQ(after["found"]["result"], before["found"]["result"]);  // how "params" were found stays
 
-  // Applying again: the file no longer holds the plan's baseline.
+  // Applying again finds the winner already there.
   const std::string text = file_text(tuned_);
   const ToolRun again = run_tune(fmt::format("apply {}", dir_.string()));
-  EXPECT_EQ(again.exit_code, 2) << again.output;
-  EXPECT_NE(again.output.find("changed since the plan was made"), std::string::npos) << again.output;
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("already holds c01's values"), std::string::npos) << again.output;
   EXPECT_EQ(file_text(tuned_), text);
+
+  // A file edited since the plan: the measurements say nothing about it.
+  Json edited = after;
+  edited["head_dim_64"]["row_block"] = 6;
+  write_json_file(tuned_, edited);
+  const std::string edited_text = file_text(tuned_);
+  const ToolRun stale = run_tune(fmt::format("apply {}", dir_.string()));
+  EXPECT_EQ(stale.exit_code, 2) << stale.output;
+  EXPECT_NE(stale.output.find("changed since the plan was made"), std::string::npos) << stale.output;
+  EXPECT_EQ(file_text(tuned_), edited_text);
 }
 
 TEST_F(TuneCommand, ApplyKeepsTheCurrentValuesWithoutAClearGain) {

@@ -27,6 +27,7 @@ function(configure_stand_in plan)
     file(STRINGS "${build_dir}/calls.txt" calls)
   endif ()
   set(calls "${calls}" PARENT_SCOPE)
+  set(output "${output}" PARENT_SCOPE)
 endfunction()
 
 function(fail expected)
@@ -57,6 +58,28 @@ foreach (candidate IN ITEMS c00 c01)
     fail("only the plan's block size in ${candidate}'s call")
   endif ()
 endforeach ()
+
+# A block size the plugin does not ship: no candidates, and a warning.
+file(WRITE "${plan_dir}/other.json" [[{
+  "kernel": "sparse", "target": "x86-64-avx512", "head_dim": "64", "build_value": "96",
+  "candidates": [{"name": "c00"}, {"name": "c01"}]
+}]])
+configure_stand_in("${plan_dir}/other.json")
+list(LENGTH calls call_count)
+if (NOT call_count EQUAL 0)
+  fail("no candidate plugins for block size 96")
+endif ()
+string(FIND "${output}" "does not ship (64;128)" warned)
+if (warned EQUAL -1)
+  fail("a warning naming the block sizes the plugin ships; cmake said:\n${output}")
+endif ()
+
+# A plan that no longer exists must not stop the project from configuring.
+configure_stand_in("${plan_dir}/deleted.json")
+list(LENGTH calls call_count)
+if (NOT call_count EQUAL 0)
+  fail("no candidate plugins for a plan that does not exist")
+endif ()
 
 configure_stand_in("")
 list(LENGTH calls call_count)

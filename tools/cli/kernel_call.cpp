@@ -7,6 +7,7 @@
 
 #include "attnforge/reference/error_metric.hpp"
 #include "attnforge/reference/host_tensor.hpp"
+#include "median.hpp"
 
 namespace attnforge::cli {
 namespace {
@@ -48,11 +49,8 @@ Timing time_calls(const KernelCall &call, int warmup, int repeats) {
     const auto stop = std::chrono::steady_clock::now();
     timing.samples_ms.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
   }
-  std::vector<double> sorted = timing.samples_ms;
-  std::sort(sorted.begin(), sorted.end());
-  const size_t middle = sorted.size() / 2;
-  timing.median_ms = sorted.size() % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  timing.min_ms = sorted.front();
+  timing.median_ms = tools::median(timing.samples_ms);
+  timing.min_ms = *std::min_element(timing.samples_ms.begin(), timing.samples_ms.end());
   return timing;
 }
 
@@ -69,14 +67,19 @@ std::optional<double> gflops(const KernelProfile &profile, const Problem &proble
   return *flops / (milliseconds * 1e-3) / 1e9;
 }
 
-double verification_error(KernelCall &call, const KernelProfile &profile, const Problem &problem) {
+reference::DoubleTensor reference_result(const KernelProfile &profile, const Problem &problem,
+                                         const reference::AttentionInputs &inputs) {
   if (!profile.reference) {
     throw Error(ErrorCategory::Unsupported,
-                fmt::format("verify: the CLI has no reference for kernel '{}' (add one to its row "
-                            "in tools/cli/kernel_profiles.cpp)",
+                fmt::format("no reference for kernel '{}' to check against (add one to its row in "
+                            "tools/cli/kernel_profiles.cpp)",
                             profile.name));
   }
-  return output_error(call, profile.reference(problem, call.inputs));
+  return profile.reference(problem, inputs);
+}
+
+double verification_error(KernelCall &call, const KernelProfile &profile, const Problem &problem) {
+  return output_error(call, reference_result(profile, problem, call.inputs));
 }
 
 double output_error(KernelCall &call, const reference::DoubleTensor &expected) {

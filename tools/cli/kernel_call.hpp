@@ -44,8 +44,13 @@ std::optional<double> flop_count(const KernelProfile &profile, const Problem &pr
 std::optional<double> gflops(const KernelProfile &profile, const Problem &problem,
                              double milliseconds);
 
+// The double-precision result the call must match. Throws attnforge::Error
+// (Unsupported) when the kernel has no reference.
+reference::DoubleTensor reference_result(const KernelProfile &profile, const Problem &problem,
+                                         const reference::AttentionInputs &inputs);
+
 // Poisons the output, runs the call once and returns ‖out − ref‖ / ‖ref‖.
-// Throws attnforge::Error (Unsupported) when the kernel has no reference.
+// Throws like reference_result.
 double verification_error(KernelCall &call, const KernelProfile &profile, const Problem &problem);
 
 // The same against a reference result computed beforehand (attnforge-tune

@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "median.hpp"
+
 namespace attnforge::peak {
 namespace {
 
@@ -36,13 +38,11 @@ Repeat run_once(int threads, const std::function<void(int thread)> &work) {
 Repeats time_on_threads(int threads, int repeats, const std::function<void(int thread)> &work) {
   std::vector<Repeat> timed;
   for (int r = 0; r < repeats; ++r) timed.push_back(run_once(threads, work));
-  std::sort(timed.begin(), timed.end(),
-            [](const Repeat &a, const Repeat &b) { return a.seconds < b.seconds; });
-  const size_t middle = timed.size() / 2;
-  const double median_seconds = timed.size() % 2 == 1
-                                    ? timed[middle].seconds
-                                    : (timed[middle - 1].seconds + timed[middle].seconds) / 2;
-  return {timed.front(), median_seconds};
+  std::vector<double> seconds;
+  for (const Repeat &repeat : timed) seconds.push_back(repeat.seconds);
+  const Repeat best = *std::min_element(timed.begin(), timed.end(),
+                                        [](const Repeat &a, const Repeat &b) { return a.seconds < b.seconds; });
+  return {best, tools::median(seconds)};
 }
 
 } // namespace attnforge::peak

@@ -45,8 +45,7 @@ int apply_winner(const ApplyOptions &options) {
     throw Error(ErrorCategory::NotFound,
                 fmt::format("{} holds no results: run attnforge-tune measure {} first", options.dir, options.dir));
   }
-  print_standings(plan, *measurements);
-  const std::vector<Standing> standings = rank_candidates(plan, *measurements);
+  const std::vector<Standing> standings = print_standings(plan, *measurements);
   const Candidate &baseline = plan.candidates.front();
   const auto is_baseline = [&](const Standing &standing) { return standing.name == baseline.name; };
   const double chance_each = options.max_chance / static_cast<double>(std::max<size_t>(standings.size() - 1, 1));
@@ -73,11 +72,16 @@ int apply_winner(const ApplyOptions &options) {
   // comparison says nothing about it.
   const std::string source = plan.tuned_file.string();
   const Json tuned = read_json_file(plan.tuned_file, "tuned file");
-  if (tuned_params(tuned, plan.head_dim, source) != baseline.params) {
+  const Candidate &winner = plan.candidate(best->name);
+  const Params current = tuned_params(tuned, plan.head_dim, source);
+  if (current == winner.params) {
+    fmt::print("kept      {} already holds {}'s values ({})\n", source, winner.name, describe_changes(winner));
+    return 0;
+  }
+  if (current != baseline.params) {
     throw Error(ErrorCategory::InvalidArgument,
                 fmt::format("tuned file {} changed since the plan was made: plan and measure again", source));
   }
-  const Candidate &winner = plan.candidate(best->name);
   const Standing &baseline_standing = *std::find_if(standings.begin(), standings.end(), is_baseline);
   const Json found = {
       {"machine", measurements->machine},
@@ -97,8 +101,7 @@ int apply_winner(const ApplyOptions &options) {
   }
   write_json_file(plan.tuned_file, updated);
   fmt::print("written   {}: {} for {} on {}, head size {}\n          the build takes it at its next configure\n",
-             source, describe_changes(winner), plan.kernel, plan.target,
-             plan.head_dim == 0 ? std::string("any") : std::to_string(plan.head_dim));
+             source, describe_changes(winner), plan.kernel, plan.target, head_dim_text(plan.head_dim));
   return 0;
 }
 

@@ -2,7 +2,8 @@
 // plugin, through the project's CMake build (cmake/AttnforgeTuning.cmake), so
 // that each is built exactly as the shipped plugin is. Ninja's progress shows
 // as it goes; a candidate that fails to build is reported and left out, and
-// a second run builds only what is missing.
+// a second run rebuilds only what is out of date (plugins are relinked, so a
+// failed link never leaves an old plugin behind).
 #include <filesystem>
 #include <fstream>
 
@@ -35,13 +36,28 @@ std::vector<std::string> keep_going_flags(const std::filesystem::path &build_dir
   return {};
 }
 
-bool has_plugin(const std::filesystem::path &plugin_dir) {
-  if (!std::filesystem::is_directory(plugin_dir)) return false;
-  for (const auto &entry : std::filesystem::directory_iterator(plugin_dir)) {
-    if (entry.path().extension() == ".so") return true;
+// Takes the plan out of the build tree's cache however the build ends, so
+// that the tree's own configures never read it again.
+class PlanInBuildTree {
+ public:
+  PlanInBuildTree(std::string cmake, std::filesystem::path build_dir)
+      : cmake_(std::move(cmake)), build_dir_(std::move(build_dir)) {}
+  PlanInBuildTree(const PlanInBuildTree &) = delete;
+  PlanInBuildTree &operator=(const PlanInBuildTree &) = delete;
+  ~PlanInBuildTree() {
+    try {
+      if (run_process({cmake_, "-S", ATTNFORGE_SOURCE_DIR, "-B", build_dir_.string(), "-DATTNFORGE_TUNE_PLAN="}) != 0) {
+        fmt::print(stderr, "attnforge-tune: warning: cmake could not take the plan out of {}\n", build_dir_.string());
+      }
+    } catch (const std::exception &error) {
+      fmt::print(stderr, "attnforge-tune: warning: the plan stays in {}: {}\n", build_dir_.string(), error.what());
+    }
   }
-  return false;
-}
+
+ private:
+  std::string cmake_;
+  std::filesystem::path build_dir_;
+};
 
 int build_candidates(const BuildOptions &options) {
   const std::filesystem::path dir = std::filesystem::absolute(options.dir);
@@ -55,36 +71,36 @@ int build_candidates(const BuildOptions &options) {
   fmt::print("building  {} of {} on {} in {}\n", tools::counted(plan.candidates.size(), "candidate"), plan.kernel,
              plan.target, build_dir.string());
 
-  if (run_process({cmake, "-B", build_dir.string(), "-DATTNFORGE_TUNE_PLAN=" + plan_file(dir).string()}) != 0) {
-    throw Error(ErrorCategory::Runtime, fmt::format("cmake could not configure {} with the plan", build_dir.string()));
-  }
-  std::vector<std::string> build = {cmake, "--build", build_dir.string(), "--target", "attnforge_tune_candidates"};
-  if (options.jobs > 0) build.insert(build.end(), {"--parallel", std::to_string(options.jobs)});
-  const std::vector<std::string> keep_going = keep_going_flags(build_dir);
-  build.insert(build.end(), keep_going.begin(), keep_going.end());
-  run_process(build);  // failures are counted below, candidate by candidate
-  // Take the plan out of the build tree again, so that its own builds do not
-  // carry the candidates' targets.
-  if (run_process({cmake, "-B", build_dir.string(), "-DATTNFORGE_TUNE_PLAN="}) != 0) {
-    fmt::print(stderr, "attnforge-tune: warning: cmake could not take the plan out of {}\n", build_dir.string());
+  // An old plugin would pass for this build's if its relink failed.
+  for (const Candidate &candidate : plan.candidates) std::filesystem::remove_all(candidate_plugin_dir(dir, candidate));
+  {
+    const PlanInBuildTree plan_in_build_tree(cmake, build_dir);
+    if (run_process({cmake, "-S", ATTNFORGE_SOURCE_DIR, "-B", build_dir.string(),
+                     "-DATTNFORGE_TUNE_PLAN=" + plan_file(dir).string()}) != 0) {
+      throw Error(ErrorCategory::Runtime, fmt::format("cmake could not configure {} with the plan", build_dir.string()));
+    }
+    std::vector<std::string> build = {cmake, "--build", build_dir.string(), "--target", "attnforge_tune_candidates"};
+    if (options.jobs > 0) build.insert(build.end(), {"--parallel", std::to_string(options.jobs)});
+    const std::vector<std::string> keep_going = keep_going_flags(build_dir);
+    build.insert(build.end(), keep_going.begin(), keep_going.end());
+    run_process(build);  // failures are counted below, candidate by candidate
   }
 
   std::vector<std::string> unbuilt;
   for (const Candidate &candidate : plan.candidates) {
-    if (!has_plugin(candidate_plugin_dir(dir, candidate))) unbuilt.push_back(candidate.name);
+    if (!is_built(dir, candidate)) unbuilt.push_back(candidate.name);
   }
   fmt::print("built     {} of {}\n", plan.candidates.size() - unbuilt.size(),
              tools::counted(plan.candidates.size(), "candidate"));
   if (!unbuilt.empty()) {
     fmt::print("not built {} (the build output above says why; measure leaves them out)\n", fmt::join(unbuilt, ", "));
   }
-  const bool baseline_built = unbuilt.empty() || unbuilt.front() != plan.candidates.front().name;
-  if (!baseline_built) {
-    fmt::print("the baseline {} did not build: nothing can be compared with it\n", plan.candidates.front().name);
-    return 1;
+  if (!unbuilt.empty() && unbuilt.front() == plan.candidates.front().name) {
+    throw Error(ErrorCategory::Runtime, fmt::format("the baseline {} did not build: nothing can be compared with it",
+                                                    plan.candidates.front().name));
   }
   fmt::print("next      attnforge-tune measure {} [problem options]\n", options.dir);
-  return 0;
+  return unbuilt.empty() ? 0 : 1;
 }
 
 } // namespace

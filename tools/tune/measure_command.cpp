@@ -1,5 +1,6 @@
-// attnforge-tune measure DIR [problem options]: loads each built candidate's
-// plugin by name in a registry of its own, checks it once against the
+// attnforge-tune measure DIR [problem options]: opens each built candidate's
+// plugin folder as the search path of a registry of its own, pins the
+// plan's variant there by id, checks it once against the
 // double-precision reference, then times every candidate in interleaved
 // rounds on the same inputs, so that a slow moment of the host weighs on
 // all of them alike. results.json is rewritten after every measurement; a
@@ -25,7 +26,9 @@ namespace {
 struct MeasureOptions {
   std::string dir;
   cli::ProblemOptions problem;
-  int rounds = 10;  // enough for the sign test to tell 16 candidates apart (apply)
+  // 10: with 16 candidates, apply's sign test takes a winner only when it was
+  // faster in every round (0.05 / 16 needs 10 of 10; 9 of 10 is 0.011).
+  int rounds = 10;
 };
 
 // A candidate whose plugin loaded: its registry (which must outlive the
@@ -62,8 +65,8 @@ const VariantInfo &tuned_variant(const Registry &registry, const TuningPlan &pla
     }
   }
   if (matches.size() == 1) return *matches.front();
-  const std::string wanted = fmt::format("{} variant for {}, head size {}", plan.kernel, plan.target,
-                                         plan.head_dim == 0 ? std::string("any") : std::to_string(plan.head_dim));
+  const std::string wanted =
+      fmt::format("{} variant for {}, head size {}", plan.kernel, plan.target, head_dim_text(plan.head_dim));
   if (matches.empty()) {
     throw Error(ErrorCategory::NotFound, fmt::format("no {} among its plugins' variants ({})", wanted,
                                                      found.empty() ? "none" : fmt::format("{}", fmt::join(found, ", "))));
@@ -73,13 +76,12 @@ const VariantInfo &tuned_variant(const Registry &registry, const TuningPlan &pla
 
 std::optional<LoadedCandidate> load_candidate(const std::filesystem::path &dir, const TuningPlan &plan,
                                               const Candidate &candidate, CandidateResult &result) {
-  const std::filesystem::path plugin_dir = candidate_plugin_dir(dir, candidate);
-  if (!std::filesystem::is_directory(plugin_dir)) {
+  if (!is_built(dir, candidate)) {
     result.failure = "not built (run attnforge-tune build)";
     return std::nullopt;
   }
   try {
-    auto registry = std::make_unique<Registry>(RegistryOptions{{plugin_dir.string()}, {}});
+    auto registry = std::make_unique<Registry>(RegistryOptions{{candidate_plugin_dir(dir, candidate).string()}, {}});
     const VariantInfo &variant = tuned_variant(*registry, plan);
     Kernel kernel = registry->variant(variant.id);
     result.variant = variant.id;
@@ -119,7 +121,6 @@ std::vector<LoadedCandidate> load_candidates(const std::filesystem::path &dir, c
   }
   const Candidate &baseline = plan.candidates.front();
   if (loaded.empty() || loaded.front().candidate != &baseline) {
-    write_measurements(dir, measurements);
     throw Error(ErrorCategory::NotFound, fmt::format("the baseline {} cannot be measured: {}", baseline.name,
                                                      measurements.candidates[baseline.name].failure));
   }
@@ -138,17 +139,13 @@ std::vector<LoadedCandidate *> check_candidates(std::vector<LoadedCandidate> &lo
   for (LoadedCandidate &candidate : loaded) {
     CandidateResult &result = measurements.candidates[candidate.candidate->name];
     if (!result.error) {
-      if (!profile.reference) {
-        throw Error(ErrorCategory::Unsupported, fmt::format("no reference to check '{}' against", profile.name));
-      }
-      if (!expected) expected = profile.reference(problem, call.inputs);
+      if (!expected) expected = cli::reference_result(profile, problem, call.inputs);
       call.kernel = candidate.kernel;
       call.variant = candidate.variant;
       result.error = cli::output_error(call, *expected);
     }
     if (!(*result.error <= budget)) {
       result.failure = fmt::format("over the error budget: {:.3g} > {:.0e}", *result.error, budget);
-      fmt::print("left out  {}: {}\n", candidate.candidate->name, result.failure);
       continue;
     }
     checked.push_back(&candidate);
@@ -202,12 +199,12 @@ void time_in_rounds(const std::filesystem::path &dir, const std::vector<LoadedCa
 }
 
 int measure_candidates(MeasureOptions options) {
-  if (!options.problem.variant.empty()) {
-    throw Error(ErrorCategory::InvalidArgument, "--variant: measure runs each candidate's own variant, which the plan names");
-  }
   const std::filesystem::path dir = options.dir;
   const TuningPlan plan = read_plan(dir);
   options.problem.kernel = plan.kernel;
+  // The plan's variant takes only its own head size (and block size).
+  if (options.problem.head_dim == 0) options.problem.head_dim = plan.head_dim;
+  if (!plan.build_value.empty()) options.problem.params.insert(options.problem.params.begin(), "block_size=" + plan.build_value);
   const cli::KernelProfile profile = cli::profile_for(plan.kernel);
   const cli::Problem problem = cli::make_problem(options.problem, profile);
   Measurements measurements =
@@ -229,7 +226,7 @@ int measure_candidates(MeasureOptions options) {
   time_in_rounds(dir, checked, call, options, measurements);
   print_standings(plan, measurements);
   fmt::print("next      attnforge-tune apply {}\n", options.dir);
-  return 0;
+  return checked.size() == plan.candidates.size() ? 0 : 1;
 }
 
 } // namespace
@@ -239,9 +236,8 @@ void add_measure_command(CLI::App &app, CommandAction &chosen) {
       "measure", "Check and time every built candidate on one problem, in interleaved rounds (resumable)");
   auto options = std::make_shared<MeasureOptions>();
   command->add_option("dir", options->dir, "The plan's directory")->required();
-  options->problem.repeats = 10;
-  options->problem.warmup = 1;
   cli::add_problem_options(*command, options->problem, /*kernel_positional=*/false);
+  command->remove_option(command->get_option("--variant"));  // each candidate runs the plan's variant
   command->add_option("--rounds", options->rounds, "Rounds over all candidates")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));

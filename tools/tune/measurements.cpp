@@ -6,18 +6,9 @@
 #include <fmt/format.h>
 
 #include "attnforge/error.hpp"
+#include "median.hpp"
 
 namespace attnforge::tune {
-namespace {
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t middle = values.size() / 2;
-  return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
-
-} // namespace
-
 Json to_json(const Measurements &measurements) {
   Json candidates = Json::object();
   for (const auto &[name, result] : measurements.candidates) {
@@ -102,7 +93,7 @@ std::vector<Standing> rank_candidates(const TuningPlan &plan, const Measurements
       faster += ratios.back() < 1;
     }
     all_baseline_ms.insert(all_baseline_ms.end(), result.baseline_ms.begin(), result.baseline_ms.end());
-    standings.push_back(Standing{candidate.name, median(result.round_ms), median(ratios), ratios.size(), faster,
+    standings.push_back(Standing{candidate.name, tools::median(result.round_ms), tools::median(ratios), ratios.size(), faster,
                                  sign_test_chance(faster, ratios.size())});
   }
   if (all_baseline_ms.empty()) {
@@ -110,7 +101,7 @@ std::vector<Standing> rank_candidates(const TuningPlan &plan, const Measurements
                 fmt::format("the baseline {} has no times to compare with: no candidate was timed beside it",
                             baseline_name));
   }
-  standings.push_back(Standing{baseline_name, median(all_baseline_ms), 1.0, all_baseline_ms.size(), 0, 1.0});
+  standings.push_back(Standing{baseline_name, tools::median(all_baseline_ms), 1.0, all_baseline_ms.size(), 0, 1.0});
   std::stable_sort(standings.begin(), standings.end(),
                    [](const Standing &a, const Standing &b) { return a.ratio < b.ratio; });
   return standings;

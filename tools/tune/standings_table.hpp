@@ -1,11 +1,15 @@
-// The ranking measure and apply both print: one row per measured candidate,
-// fastest first, then the candidates left out and why.
+// The ranking measure and apply both print: the candidates left out and why,
+// then one row per measured candidate, fastest first.
 #pragma once
+
+#include <vector>
 
 #include "measurements.hpp"
 
 namespace attnforge::tune {
 
-void print_standings(const TuningPlan &plan, const Measurements &measurements);
+// Prints and returns rank_candidates' standings (and throws as it does,
+// after the left-out candidates are printed).
+std::vector<Standing> print_standings(const TuningPlan &plan, const Measurements &measurements);
 
 } // namespace attnforge::tune

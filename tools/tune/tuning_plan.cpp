@@ -6,12 +6,8 @@
 #include "tuned_file.hpp"
 
 namespace attnforge::tune {
-namespace {
 
-// plan.json says "any" or the number, as the build's HEAD_DIMS does.
-Json head_dim_text(int head_dim) { return head_dim == 0 ? std::string("any") : std::to_string(head_dim); }
-
-} // namespace
+std::string head_dim_text(int head_dim) { return head_dim == 0 ? std::string("any") : std::to_string(head_dim); }
 
 int parse_head_dim(const std::string &text, const std::string &what) {
   if (text == "any") return 0;
@@ -71,7 +67,20 @@ std::filesystem::path candidate_plugin_dir(const std::filesystem::path &dir, con
   return dir / candidate.name / "plugins";
 }
 
+bool is_built(const std::filesystem::path &dir, const Candidate &candidate) {
+  const std::filesystem::path plugin_dir = candidate_plugin_dir(dir, candidate);
+  if (!std::filesystem::is_directory(plugin_dir)) return false;
+  for (const auto &entry : std::filesystem::directory_iterator(plugin_dir)) {
+    if (entry.path().extension() == ".so") return true;
+  }
+  return false;
+}
+
 void write_plan(const std::filesystem::path &dir, const TuningPlan &plan, const Json &tuned) {
+  if (plan.candidates.size() < 2) {
+    throw Error(ErrorCategory::InvalidArgument,
+                "the search space offers no value besides the current ones: nothing to compare them with");
+  }
   if (std::filesystem::exists(plan_file(dir))) {
     throw Error(ErrorCategory::InvalidArgument,
                 fmt::format("{} already holds a plan: build and measure it, or plan into another --dir",

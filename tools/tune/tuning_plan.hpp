@@ -33,7 +33,7 @@ TuningPlan plan_from_json(const Json &json, const std::string &source);
 // Writes plan.json and each candidate's tuned file (`tuned` with "params"
 // set to the candidate's values and no head-size sections, so the build takes
 // exactly those). Throws InvalidArgument, writing nothing, when `dir` already
-// holds a plan.
+// holds a plan or the plan has no candidate besides the baseline.
 void write_plan(const std::filesystem::path &dir, const TuningPlan &plan, const Json &tuned);
 
 // Throws NotFound when `dir` holds no plan.
@@ -42,7 +42,12 @@ TuningPlan read_plan(const std::filesystem::path &dir);
 // "any" -> 0, "64" -> 64; throws InvalidArgument naming `what` otherwise.
 int parse_head_dim(const std::string &text, const std::string &what);
 
+// "any" for 0, else the number: as plan.json and the build's HEAD_DIMS say it.
+std::string head_dim_text(int head_dim);
+
 std::filesystem::path plan_file(const std::filesystem::path &dir);
 std::filesystem::path candidate_plugin_dir(const std::filesystem::path &dir, const Candidate &candidate);
+// Whether the candidate's plugin exists (attnforge-tune build made it).
+bool is_built(const std::filesystem::path &dir, const Candidate &candidate);
 
 } // namespace attnforge::tune
