@@ -95,6 +95,22 @@ TEST_P(CallFuzz, TheEmptyStringIsAValidCall) {
   EXPECT_TRUE(outcome.accepted) << outcome.call;
 }
 
+// libFuzzer's find of 2026-11-30: a softmax call whose one output element
+// (B = H = Nq = Dv = 1) is 673 times smaller than the terms it sums, so f32
+// rounding alone puts it 2.3e-5 from the reference. It passes by the rule
+// for outputs that cancel (call_rules.cpp); an error of 1e-5 of the terms'
+// size would still fail it.
+TEST(CallFuzzFinds, AnOutputWhoseTermsCancelIsHeldToTheirSize) {
+  const std::vector<uint8_t> bytes = {0, 0, 0, 0, 0, 0, 0, 0, 0x9c, 0x94, 0x08, 0x94};
+  FuzzedCall call = fuzzed_linear_call(testing::shared_registry(), bytes);
+  ASSERT_NE(call.description.find("Nq=1 Nk=77 D=2 Dv=1"), std::string::npos) << call.description;
+  ASSERT_NE(call.description.find("seed=0"), std::string::npos) << call.description;
+  const FuzzOutcome outcome = run_fuzzed_call(testing::shared_registry(), call);
+  EXPECT_EQ(outcome.breakage, 0);
+  EXPECT_TRUE(outcome.accepted) << outcome.call;
+  EXPECT_TRUE(outcome.broken_rules.empty()) << outcome.call << ": " << outcome.broken_rules.front();
+}
+
 INSTANTIATE_TEST_SUITE_P(Kernels, CallFuzz, ::testing::ValuesIn(kFuzzedKernels),
                          [](const auto &info) { return std::string(info.param.name); });
 

@@ -25,14 +25,46 @@ int64_t written_elements(const reference::HostTensor &out, int64_t row_padding) 
   return written;
 }
 
-void check_accepted(const FuzzedCall &call, FuzzOutcome &outcome) {
-  const reference::AttentionInputs &inputs = call.inputs;
-  const double error = reference::relative_l2_error(inputs.out.view(), call.reference(inputs));
+// The reference run on |v|: every kernel here weighs v with non-negative
+// weights, so this is the size of the terms each output element sums, which
+// bounds what f32 rounding can do to it. v is restored afterwards.
+reference::DoubleTensor reference_on_absolute_values(FuzzedCall &call) {
+  const std::vector<float> v_before = stored_floats(call.inputs.v, call.row_padding);
+  float *v = static_cast<float *>(call.inputs.v.view().data);
+  for (size_t n = 0; n < v_before.size(); ++n) v[n] = std::fabs(v_before[n]);
+  reference::DoubleTensor magnitudes = call.reference(call.inputs);
+  std::memcpy(v, v_before.data(), v_before.size() * sizeof(float));
+  return magnitudes;
+}
+
+double l2_norm(const reference::DoubleTensor &tensor) {
+  double sum = 0;
+  for (double value : tensor.values) sum += value * value;
+  return std::sqrt(sum);
+}
+
+// Within the f32 budget of the reference, ‖out − ref‖ ≤ 1e-5 ‖ref‖. One
+// exception, where no f32 computation can meet that: an output whose terms
+// cancel (‖ref‖ at least 100 times below the terms' own size, as a few
+// outputs of a few elements, such as Nq = 1 and Dv = 1, can) is held to
+// 1e-5 of its terms' size instead (docs/testing.md).
+void check_accuracy(FuzzedCall &call, FuzzOutcome &outcome) {
+  constexpr double kCancellation = 100;
+  const reference::DoubleTensor expected = call.reference(call.inputs);
+  const double error = reference::relative_l2_error(call.inputs.out.view(), expected);
   const double budget = reference::error_budget(DType::F32);
-  if (!(error <= budget)) {
-    outcome.broken_rules.push_back("relative error " + std::to_string(error) + " exceeds the f32 budget " +
-                                   std::to_string(budget));
-  }
+  if (error <= budget) return;
+  const double size = l2_norm(expected);
+  const double terms_size = l2_norm(reference_on_absolute_values(call));
+  if (terms_size >= kCancellation * size && error * size <= budget * terms_size) return;
+  outcome.broken_rules.push_back("relative error " + std::to_string(error) + " exceeds the f32 budget " +
+                                 std::to_string(budget) + " (the output's terms are " +
+                                 std::to_string(terms_size / size) + " times its size)");
+}
+
+void check_accepted(FuzzedCall &call, FuzzOutcome &outcome) {
+  const reference::AttentionInputs &inputs = call.inputs;
+  check_accuracy(call, outcome);
   if (const int64_t outside = inputs.out.written_outside_view(); outside != 0) {
     outcome.broken_rules.push_back(std::to_string(outside) + " elements written outside the output view");
   }
