@@ -55,6 +55,14 @@ struct FuzzOutcome {
 
 FuzzOutcome run_fuzzed_call(const Registry &registry, FuzzedCall &call);
 
+// Why a valid call's output misses the reference ("" when it does not):
+// ‖out − ref‖ ≤ 1e-5 ‖ref‖, except that an output whose terms cancel
+// (‖ref‖ at least 100 times below the reference run on |v|, which every
+// kernel here weighs with non-negative weights, so it is the size of the
+// terms each element sums) is held to 1e-5 of the terms' size instead: no
+// f32 computation meets the norm-wise budget there (docs/testing.md).
+std::string accuracy_violation(FuzzedCall &call);
+
 // The usable variants of `kernel`, for a decoder to pin one.
 std::vector<const VariantInfo *> usable_variants_of(const Registry &registry, const std::string &kernel);
 

@@ -156,6 +156,13 @@ TEST_F(TuneCommand, MeasureChecksAndTimesEveryBuiltCandidateAndResumes) {
   EXPECT_EQ(count_matches(resumed.output, R"(round [12] c0)"), 0u) << resumed.output;
   EXPECT_EQ(read_measurements(dir_)->candidates.at("c01").round_ms.size(), 3u);
 
+  // The plan tunes head size 64: another is refused before anything runs.
+  const std::string kept = file_text(results_file(dir_));
+  const ToolRun other_size = run_tune(fmt::format("measure {} {} --head-dim 32", dir_.string(), problem));
+  EXPECT_EQ(other_size.exit_code, 2) << other_size.output;
+  EXPECT_NE(other_size.output.find("--head-dim 32: the plan tunes head size 64"), std::string::npos) << other_size.output;
+  EXPECT_EQ(file_text(results_file(dir_)), kept);
+
   // Another problem would mix incomparable times: refused, results untouched.
   const std::string before = file_text(results_file(dir_));
   const ToolRun other = run_tune(fmt::format("measure {} --heads 2 --seq 64 --repeats 2 --rounds 4", dir_.string()));

@@ -83,6 +83,21 @@ TEST_F(TuningPlanFiles, ReadingAMissingOrBrokenPlanSaysWhich) {
   }
 }
 
+TEST_F(TuningPlanFiles, CandidateNamesStayInsideThePlansDirectory) {
+  // build empties <dir>/<name>/plugins: a name must be one plain folder name.
+  Json plan = to_json(make_plan(tuned_));
+  for (const char *name : {"", "..", "../c00", "/tmp/x", "c 1"}) {
+    plan["candidates"][1]["name"] = name;
+    try {
+      plan_from_json(plan, "plan.json");
+      ADD_FAILURE() << "accepted '" << name << "'";
+    } catch (const Error &error) {
+      EXPECT_EQ(error.category(), ErrorCategory::InvalidArgument) << name;
+      EXPECT_NE(std::string(error.what()).find("candidate name"), std::string::npos) << error.what();
+    }
+  }
+}
+
 TEST(HeadDim, IsAnyOrAPositiveSize) {
   EXPECT_EQ(parse_head_dim("any", "--head-dim"), 0);
   EXPECT_EQ(parse_head_dim("128", "--head-dim"), 128);

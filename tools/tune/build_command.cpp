@@ -71,14 +71,14 @@ int build_candidates(const BuildOptions &options) {
   fmt::print("building  {} of {} on {} in {}\n", tools::counted(plan.candidates.size(), "candidate"), plan.kernel,
              plan.target, build_dir.string());
 
-  // An old plugin would pass for this build's if its relink failed.
-  for (const Candidate &candidate : plan.candidates) std::filesystem::remove_all(candidate_plugin_dir(dir, candidate));
   {
     const PlanInBuildTree plan_in_build_tree(cmake, build_dir);
     if (run_process({cmake, "-S", ATTNFORGE_SOURCE_DIR, "-B", build_dir.string(),
                      "-DATTNFORGE_TUNE_PLAN=" + plan_file(dir).string()}) != 0) {
       throw Error(ErrorCategory::Runtime, fmt::format("cmake could not configure {} with the plan", build_dir.string()));
     }
+    // An old plugin would pass for this build's if its relink failed.
+    for (const Candidate &candidate : plan.candidates) std::filesystem::remove_all(candidate_plugin_dir(dir, candidate));
     std::vector<std::string> build = {cmake, "--build", build_dir.string(), "--target", "attnforge_tune_candidates"};
     if (options.jobs > 0) build.insert(build.end(), {"--parallel", std::to_string(options.jobs)});
     const std::vector<std::string> keep_going = keep_going_flags(build_dir);

@@ -6,6 +6,7 @@
 // all of them alike. results.json is rewritten after every measurement; a
 // second run with the same problem resumes at the first missing round.
 #include <fstream>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -109,22 +110,48 @@ Measurements resume_or_start(const std::filesystem::path &dir, Measurements fres
   return fresh;
 }
 
-// Every candidate whose plugin loads, the baseline first; throws NotFound
-// when the baseline's does not.
+// Every candidate whose plugin loads, the baseline first, and in `results`
+// each candidate's variant or why it did not load; throws NotFound when the
+// baseline's does not.
 std::vector<LoadedCandidate> load_candidates(const std::filesystem::path &dir, const TuningPlan &plan,
-                                             Measurements &measurements) {
+                                             std::map<std::string, CandidateResult> &results) {
   std::vector<LoadedCandidate> loaded;
   for (const Candidate &candidate : plan.candidates) {
-    if (auto candidate_loaded = load_candidate(dir, plan, candidate, measurements.candidates[candidate.name])) {
+    if (auto candidate_loaded = load_candidate(dir, plan, candidate, results[candidate.name])) {
       loaded.push_back(std::move(*candidate_loaded));
     }
   }
   const Candidate &baseline = plan.candidates.front();
   if (loaded.empty() || loaded.front().candidate != &baseline) {
-    throw Error(ErrorCategory::NotFound, fmt::format("the baseline {} cannot be measured: {}", baseline.name,
-                                                     measurements.candidates[baseline.name].failure));
+    throw Error(ErrorCategory::NotFound,
+                fmt::format("the baseline {} cannot be measured: {}", baseline.name, results[baseline.name].failure));
   }
   return loaded;
+}
+
+// The problem the options state, held to what the plan's variant takes: its
+// head size when it has one, and the value of each parameter it fixes (the
+// block size a sparse variant is built for). Throws InvalidArgument naming
+// the plan when an option asks for something else.
+cli::Problem plan_problem(cli::ProblemOptions options, const TuningPlan &plan, const VariantInfo &variant,
+                          const cli::KernelProfile &profile) {
+  if (plan.head_dim != 0 && options.head_dim != 0 && options.head_dim != plan.head_dim) {
+    throw Error(ErrorCategory::InvalidArgument, fmt::format("--head-dim {}: the plan tunes head size {}",
+                                                            options.head_dim, plan.head_dim));
+  }
+  if (options.head_dim == 0) options.head_dim = plan.head_dim;
+  cli::Problem problem = cli::make_problem(options, profile);
+  for (const ParamInfo &param : variant.params) {
+    if (param.min_value != param.max_value) continue;
+    const auto given = problem.params.find(param.name);
+    if (given != problem.params.end() && given->second != param.min_value) {
+      throw Error(ErrorCategory::InvalidArgument,
+                  fmt::format("--param {}={}: the plan's variant {} is built for {} only", param.name, given->second,
+                              variant.id, param.min_value));
+    }
+    problem.params[param.name] = param.min_value;
+  }
+  return problem;
 }
 
 // The candidates within the error budget, the baseline first, each run once
@@ -202,14 +229,16 @@ int measure_candidates(MeasureOptions options) {
   const std::filesystem::path dir = options.dir;
   const TuningPlan plan = read_plan(dir);
   options.problem.kernel = plan.kernel;
-  // The plan's variant takes only its own head size (and block size).
-  if (options.problem.head_dim == 0) options.problem.head_dim = plan.head_dim;
-  if (!plan.build_value.empty()) options.problem.params.insert(options.problem.params.begin(), "block_size=" + plan.build_value);
+  std::map<std::string, CandidateResult> loading;
+  std::vector<LoadedCandidate> loaded = load_candidates(dir, plan, loading);
   const cli::KernelProfile profile = cli::profile_for(plan.kernel);
-  const cli::Problem problem = cli::make_problem(options.problem, profile);
+  const cli::Problem problem = plan_problem(options.problem, plan, *loaded.front().variant, profile);
   Measurements measurements =
       resume_or_start(dir, Measurements{problem.describe(), describe_machine(), options.problem.repeats, {}});
-  std::vector<LoadedCandidate> loaded = load_candidates(dir, plan, measurements);
+  for (const auto &[name, result] : loading) {
+    measurements.candidates[name].variant = result.variant;
+    measurements.candidates[name].failure = result.failure;
+  }
 
   // One set of inputs for every candidate: the baseline's call, whose kernel
   // and variant each measurement swaps in.
@@ -223,6 +252,11 @@ int measure_candidates(MeasureOptions options) {
 
   const std::vector<LoadedCandidate *> checked = check_candidates(loaded, call, profile, problem, measurements);
   write_measurements(dir, measurements);
+  if (checked.size() == 1) {
+    print_left_out(plan, measurements);
+    fmt::print("no candidate besides the baseline {} can be measured\n", plan.candidates.front().name);
+    return 1;
+  }
   time_in_rounds(dir, checked, call, options, measurements);
   print_standings(plan, measurements);
   fmt::print("next      attnforge-tune apply {}\n", options.dir);

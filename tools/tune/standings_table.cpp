@@ -8,13 +8,17 @@ namespace attnforge::tune {
 
 // "faster in": the rounds a candidate beat the baseline in;
 // "chance": how likely that many are if it is no faster (sign test).
-std::vector<Standing> print_standings(const TuningPlan &plan, const Measurements &measurements) {
+void print_left_out(const TuningPlan &plan, const Measurements &measurements) {
   for (const Candidate &candidate : plan.candidates) {
     const auto found = measurements.candidates.find(candidate.name);
     if (found != measurements.candidates.end() && !found->second.failure.empty()) {
       fmt::print("left out  {}: {}\n", candidate.name, found->second.failure);
     }
   }
+}
+
+std::vector<Standing> print_standings(const TuningPlan &plan, const Measurements &measurements) {
+  print_left_out(plan, measurements);
   std::vector<Standing> standings = rank_candidates(plan, measurements);
   cli::TextTable table({"candidate", "median ms", "vs baseline", "faster in", "chance", "changes"});
   const std::string &baseline = plan.candidates.front().name;

@@ -8,7 +8,10 @@
 
 namespace attnforge::tune {
 
-// Prints and returns rank_candidates' standings (and throws as it does,
+// The candidates left out, and why.
+void print_left_out(const TuningPlan &plan, const Measurements &measurements);
+
+// Prints those, then prints and returns rank_candidates' standings (and throws as it does,
 // after the left-out candidates are printed).
 std::vector<Standing> print_standings(const TuningPlan &plan, const Measurements &measurements);
 

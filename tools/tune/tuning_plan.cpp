@@ -1,5 +1,8 @@
 #include "tuning_plan.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "attnforge/error.hpp"
@@ -49,8 +52,16 @@ TuningPlan plan_from_json(const Json &json, const std::string &source) {
     plan.tuned_file = json.at("tuned_file").get<std::string>();
     plan.strategy = json.at("strategy").get<std::string>();
     for (const Json &candidate : json.at("candidates")) {
-      plan.candidates.push_back(Candidate{candidate.at("name").get<std::string>(), candidate.at("params"),
-                                          candidate.at("changed")});
+      const std::string name = candidate.at("name").get<std::string>();
+      // A name is a folder of the plan's directory, which build empties.
+      const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+      });
+      if (!plain) {
+        throw Error(ErrorCategory::InvalidArgument,
+                    fmt::format("candidate name '{}': expected letters, digits and '_' only", name));
+      }
+      plan.candidates.push_back(Candidate{name, candidate.at("params"), candidate.at("changed")});
     }
     if (plan.candidates.empty()) throw Error(ErrorCategory::InvalidArgument, "no candidates");
     return plan;
