@@ -94,6 +94,14 @@ void check_rejected(const FuzzedCall &call, const Error &error, const std::vecto
 
 } // namespace
 
+void draw_inputs(FuzzedCall &call, const reference::AttentionShape &shape, const reference::InputOptions &options,
+                 uint64_t seed, const std::map<std::string, double> &params) {
+  call.row_padding = options.row_padding;
+  reference::Random random(seed);
+  call.inputs = reference::make_attention_inputs(shape, random, options);
+  call.arguments = call.inputs.arguments(params);
+}
+
 std::vector<const VariantInfo *> usable_variants_of(const Registry &registry, const std::string &kernel) {
   std::vector<const VariantInfo *> variants;
   for (const VariantInfo &variant : registry.variants()) {

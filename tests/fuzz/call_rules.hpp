@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,12 @@ struct FuzzOutcome {
   bool accepted = false;                  // the kernel ran
   std::vector<std::string> broken_rules;  // empty: every rule kept
 };
+
+// Draws the call's inputs from `seed` (q, k and v; kv_len and key_mask as
+// `options` say; out poisoned) and its arguments with `params`: every
+// decoder's last step before it breaks what its breakage says.
+void draw_inputs(FuzzedCall &call, const reference::AttentionShape &shape, const reference::InputOptions &options,
+                 uint64_t seed, const std::map<std::string, double> &params);
 
 FuzzOutcome run_fuzzed_call(const Registry &registry, FuzzedCall &call);
 

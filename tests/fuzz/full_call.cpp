@@ -145,14 +145,9 @@ FuzzedCall fuzzed_full_call(const Registry &registry, std::span<const uint8_t> d
   fuzzed.description = describe(call);
   fuzzed.breakage = call.breakage.number;
   fuzzed.expected = expected_error(call);
-  fuzzed.row_padding = call.options.row_padding;
-  reference::Random random(call.seed);
-  fuzzed.inputs = reference::make_attention_inputs(call.shape, random, call.options);
-  fuzzed.arguments = fuzzed.inputs.arguments(call.params);
+  draw_inputs(fuzzed, call.shape, call.options, call.seed, call.params);
   break_kv_len_view(call, fuzzed);
-  if (call.breakage.tensor()) {
-    break_tensors(*call.breakage.tensor(), call.breakage_choice, call.shape, call.options.row_padding, fuzzed);
-  }
+  break_tensors(call.breakage, call.breakage_choice, fuzzed);
   fuzzed.reference = [scale = call.scale, causal = call.causal](const reference::AttentionInputs &inputs) {
     return reference::full_attention(inputs.q.view(), inputs.k.view(), inputs.v.view(),
                                      {scale, causal, inputs.tensor_view("kv_len")});

@@ -174,14 +174,9 @@ FuzzedCall fuzzed_linear_call(const Registry &registry, std::span<const uint8_t>
   fuzzed.description = describe(call);
   fuzzed.breakage = call.breakage.number;
   fuzzed.expected = expected_error(call);
-  fuzzed.row_padding = call.linear_case.row_padding;
-  reference::Random random(call.seed);
-  fuzzed.inputs = reference::make_attention_inputs(call.linear_case.shape, random, call.linear_case.input_options());
-  fuzzed.arguments = fuzzed.inputs.arguments(call.params);
+  draw_inputs(fuzzed, call.linear_case.shape, call.linear_case.input_options(), call.seed, call.params);
   break_key_mask(call, fuzzed);
-  if (call.breakage.tensor()) {
-    break_tensors(*call.breakage.tensor(), call.breakage_choice, call.linear_case.shape, call.linear_case.row_padding, fuzzed);
-  }
+  break_tensors(call.breakage, call.breakage_choice, fuzzed);
   fuzzed.reference = [linear_case = call.linear_case](const reference::AttentionInputs &inputs) {
     return testing::linear_reference(linear_case, inputs);
   };

@@ -345,16 +345,11 @@ FuzzedCall fuzzed_sparse_call(const Registry &registry, std::span<const uint8_t>
   fuzzed.description = describe(*call);
   fuzzed.breakage = call->breakage.number;
   fuzzed.expected = expected_error(*call);
-  fuzzed.row_padding = call->row_padding;
   reference::InputOptions options = call->sparse_case.input_options();
   options.row_padding = call->row_padding;
-  reference::Random random(call->seed);
-  fuzzed.inputs = reference::make_attention_inputs(call->sparse_case.shape, random, options);
-  fuzzed.arguments = fuzzed.inputs.arguments(call->params);
+  draw_inputs(fuzzed, call->sparse_case.shape, options, call->seed, call->params);
   add_layout(*call, fuzzed.arguments);
-  if (call->breakage.tensor()) {
-    break_tensors(*call->breakage.tensor(), call->choice, call->sparse_case.shape, call->row_padding, fuzzed);
-  }
+  break_tensors(call->breakage, call->choice, fuzzed);
   fuzzed.reference = [call](const reference::AttentionInputs &inputs) {
     return testing::sparse_reference(call->sparse_case, inputs);
   };

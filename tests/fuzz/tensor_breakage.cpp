@@ -40,10 +40,12 @@ void fit_shape_to(TensorBreakage breakage, FuzzBytes &bytes, reference::Attentio
   }
 }
 
-void break_tensors(TensorBreakage breakage, uint64_t choice, const reference::AttentionShape &shape,
-                   int64_t row_padding, FuzzedCall &call) {
+void break_tensors(const BreakageNumber &breakage, uint64_t choice, FuzzedCall &call) {
+  if (!breakage.tensor()) return;
   Arguments &arguments = call.arguments;
-  switch (breakage) {
+  const reference::AttentionShape &shape = call.inputs.shape;
+  const int64_t row_padding = call.row_padding;
+  switch (*breakage.tensor()) {
     case TensorBreakage::HeadsUneven: break;  // fit_shape_to made the shape so
     case TensorBreakage::HeadDimMismatch: arguments.k.shape[3] -= 1; break;
     case TensorBreakage::KeyCountMismatch: arguments.v.shape[2] -= 1; break;

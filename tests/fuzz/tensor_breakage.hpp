@@ -63,9 +63,9 @@ void fit_shape_to(TensorBreakage breakage, FuzzBytes &bytes, reference::Attentio
 // -1, Nk + 1 or an extreme of i32, in batch `choice` % B.
 void put_kv_len_out_of_range(std::vector<int32_t> &kv_len, const reference::AttentionShape &shape, uint64_t choice);
 
-// Breaks the views of valid inputs in `call`; `choice` picks the form.
-void break_tensors(TensorBreakage breakage, uint64_t choice, const reference::AttentionShape &shape,
-                   int64_t row_padding, FuzzedCall &call);
+// Breaks the views of `call`'s valid inputs as its tensor breakage says
+// (nothing when it has none); `choice` picks the form.
+void break_tensors(const BreakageNumber &breakage, uint64_t choice, FuzzedCall &call);
 
 ExpectedError expected_error(TensorBreakage breakage);
 
